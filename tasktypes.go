@@ -155,10 +155,3 @@ func canonicalMIME(ct string) string {
 	}
 	return ct
 }
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}

@@ -1,0 +1,374 @@
+package authenta
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/phospheneai/authenta-go/internal/retry"
+)
+
+// Client talks to the Authenta platform. Create one with NewClient and
+// share it: a *Client is safe for concurrent use by many goroutines, and
+// keeps its connections for reuse.
+type Client struct {
+	// Jobs creates, uploads, finalizes, waits for and fetches detection jobs.
+	Jobs *JobsService
+
+	base      *url.URL // API base URL, path prefix without a trailing slash
+	baseStr   string
+	key       secret
+	userAgent string
+	logger    *slog.Logger
+
+	api     *retryablehttp.Client // with auth: platform endpoints
+	storage *retryablehttp.Client // without auth: presigned URLs
+
+	clock clock
+}
+
+// NewClient returns a Client configured by opts. Without WithAPIKey it
+// reads $AUTHENTA_API_KEY, and without WithBaseURL $AUTHENTA_BASE_URL
+// (unless WithoutEnvironment is given). A missing key is an error matching
+// ErrMissingAPIKey; every invalid option is an error, and no request is
+// ever sent by NewClient.
+func NewClient(opts ...Option) (*Client, error) {
+	s := defaultSettings()
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&s); err != nil {
+			return nil, err
+		}
+	}
+	if !s.noEnvironment {
+		if !s.keySet {
+			s.apiKey = os.Getenv(EnvAPIKey)
+		}
+		if !s.urlSet {
+			s.baseURL = os.Getenv(EnvBaseURL)
+		}
+	}
+	if s.baseURL == "" {
+		s.baseURL = DefaultBaseURL
+	}
+	if err := checkAPIKey(s.apiKey); err != nil {
+		return nil, err
+	}
+	base, err := parseBaseURL(s.baseURL)
+	if err != nil {
+		return nil, err
+	}
+
+	c := &Client{
+		base:      base,
+		baseStr:   base.String(),
+		key:       secret(s.apiKey),
+		userAgent: userAgent(s.userAgent),
+		logger:    s.logger,
+		clock:     realClock{},
+	}
+
+	hc := s.httpClient
+	var baseRT http.RoundTripper
+	if hc != nil && hc.Transport != nil {
+		baseRT = hc.Transport
+	} else {
+		baseRT = defaultTransport(s.headerTimeout)
+	}
+	lower := &sdkTransport{base: baseRT, logger: s.logger}
+	uploadRetries := s.uploadRetries
+	if uploadRetries < 0 {
+		uploadRetries = s.maxRetries
+	}
+	c.api = c.retryClient(hc, newBearerTransport(lower, s.apiKey, base), s, s.maxRetries)
+	c.storage = c.retryClient(hc, lower, s, uploadRetries)
+	c.Jobs = &JobsService{c: c}
+	return c, nil
+}
+
+// defaultTransport is a clone of http.DefaultTransport that keeps enough
+// idle connections per host for concurrent use and never waits forever for
+// a response's headers.
+func defaultTransport(headerTimeout time.Duration) http.RoundTripper {
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if !ok { // replaced by the program; use it as it is
+		return http.DefaultTransport
+	}
+	t = t.Clone()
+	t.ResponseHeaderTimeout = headerTimeout
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 128
+	return t
+}
+
+// retryClient layers retries over rt. The inner http.Client keeps the
+// user's redirect policy, cookie jar and timeout. rt deliberately has no
+// CloseIdleConnections method, so a failed call does not close the pooled
+// connections of every other call in flight (retryablehttp would).
+func (c *Client) retryClient(user *http.Client, rt http.RoundTripper, s settings, retries int) *retryablehttp.Client {
+	inner := &http.Client{Transport: rt}
+	if user != nil {
+		inner.CheckRedirect, inner.Jar, inner.Timeout = user.CheckRedirect, user.Jar, user.Timeout
+	}
+	p := &retry.Policy{MaxWait: s.retryWaitMax, Now: func() time.Time { return c.clock.Now() }}
+	rc := &retryablehttp.Client{
+		HTTPClient:   inner,
+		Logger:       nil, // its logger prints presigned URLs; we log from sdkTransport
+		RetryWaitMin: s.retryWaitMin,
+		RetryWaitMax: s.retryWaitMax,
+		RetryMax:     retries,
+		CheckRetry:   p.CheckRetry,
+		Backoff:      p.Backoff,
+		ErrorHandler: lastResponse,
+		PrepareRetry: rewindBody,
+	}
+	if s.logger != nil {
+		rc.RequestLogHook = func(_ retryablehttp.Logger, r *http.Request, i int) { setAttempt(r, i) }
+	}
+	return rc
+}
+
+// lastResponse is the retry client's ErrorHandler: after the last attempt
+// it hands back the last response, so its error body is decoded rather
+// than drained, and strips URL query strings from transport errors.
+func lastResponse(resp *http.Response, err error, _ int) (*http.Response, error) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		if resp != nil {
+			drainClose(resp.Body)
+		}
+		return nil, sanitizeError(err)
+	}
+	if resp != nil {
+		return resp, nil
+	}
+	return nil, sanitizeError(err)
+}
+
+// errNotReplayable stops a retry of a body that has been consumed and has
+// no GetBody to make another.
+var errNotReplayable = errors.New("authenta: request body cannot be replayed")
+
+// rewindBody is the retry client's PrepareRetry: every retry gets a fresh
+// body from GetBody (a new reader over the same bytes or file section).
+func rewindBody(r *http.Request) error {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	if r.GetBody == nil {
+		return &retry.Permanent{Err: errNotReplayable}
+	}
+	b, err := r.GetBody()
+	if err != nil {
+		return &retry.Permanent{Err: err}
+	}
+	r.Body = b
+	return nil
+}
+
+func userAgent(product string) string {
+	ua := "authenta-go/" + Version + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
+	if product != "" {
+		ua = product + " " + ua
+	}
+	return ua
+}
+
+// String describes the client without its key.
+func (c *Client) String() string {
+	if c == nil {
+		return "authenta.Client(nil)"
+	}
+	return "authenta.Client{BaseURL: " + c.baseStr + ", APIKey: " + redacted + "}"
+}
+
+// Format prints the client the same way for every verb (%v, %+v, %#v, %s),
+// so that no verb reaches the unexported key.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// BaseURL returns the API base URL the client sends requests to.
+func (c *Client) BaseURL() string { return c.baseStr }
+
+// call describes one platform request for Client.do.
+type call struct {
+	method string
+	path   string // escaped, relative to the base URL, starting with "/"
+	query  url.Values
+	body   any // JSON-encoded when non-nil
+	scope  errScope
+	mark   retry.Mark
+}
+
+// maxResponseBody bounds the JSON the SDK decodes from a success response.
+const maxResponseBody = 32 << 20
+
+// do is the one request path of every platform endpoint: build the
+// request, send it through auth and retries, decode an error into an
+// *APIError, and decode a success body into out (nil: discard it).
+func (c *Client) do(ctx context.Context, cl *call, out any) error {
+	if ctx == nil {
+		return fmt.Errorf("%w: nil context", ErrInvalidArgument)
+	}
+	u := c.baseStr + cl.path
+	if len(cl.query) > 0 {
+		u += "?" + cl.query.Encode()
+	}
+	var body io.Reader
+	if cl.body != nil {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(cl.body); err != nil {
+			return fmt.Errorf("authenta: encode %s request: %w", cl.path, err)
+		}
+		body = bytes.NewReader(buf.Bytes())
+	}
+	req, err := http.NewRequestWithContext(retry.WithMark(ctx, cl.mark), cl.method, u, body)
+	if err != nil {
+		return fmt.Errorf("%w: %s", ErrInvalidArgument, redactURLs(err.Error()))
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.send(c.api, req, cl.scope)
+	if err != nil {
+		return err
+	}
+	defer drainClose(resp.Body)
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		return nil
+	}
+	dec := json.NewDecoder(io.LimitReader(resp.Body, maxResponseBody))
+	if err := dec.Decode(out); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil // an empty 2xx body is a success with nothing to decode
+		}
+		return fmt.Errorf("authenta: %s %s: decode response (HTTP %d): %w", cl.method, cl.path, resp.StatusCode, err)
+	}
+	return nil
+}
+
+// send runs req through rc (retries, and auth for the API client). A
+// response with an error status becomes an *APIError; on success the
+// caller owns resp.Body.
+func (c *Client) send(rc *retryablehttp.Client, req *http.Request, scope errScope) (*http.Response, error) {
+	req.Header.Set("User-Agent", c.userAgent)
+	ctx := req.Context()
+	if c.logger != nil {
+		req = req.WithContext(withAttemptCounter(ctx))
+	}
+	resp, err := rc.Do(&retryablehttp.Request{Request: req})
+	if err != nil {
+		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
+		}
+		return nil, fmt.Errorf("authenta: %s %s: %w", req.Method, redactURL(req.URL), sanitizeError(err))
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		e := readAPIError(resp, scope, c.clock.Now())
+		c.scrub(e)
+		return nil, e
+	}
+	return resp, nil
+}
+
+// scrub removes the API key from an error the server may have echoed it in.
+func (c *Client) scrub(e *APIError) {
+	k := string(c.key)
+	if k == "" {
+		return
+	}
+	e.Message = strings.ReplaceAll(e.Message, k, redacted)
+	if bytes.Contains(e.Body, []byte(k)) {
+		e.Body = bytes.ReplaceAll(e.Body, []byte(k), []byte(redacted))
+	}
+}
+
+// drainClose reads a little of what is left of a body, so the connection
+// can be reused, and closes it.
+func drainClose(b io.ReadCloser) {
+	_, _ = io.CopyN(io.Discard, b, 4<<10)
+	_ = b.Close()
+}
+
+// redactURL returns u without user info, query or fragment.
+func redactURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	v := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}
+	s := v.String()
+	if u.RawQuery != "" {
+		s += "?" + redacted
+	}
+	return s
+}
+
+// sanitizeError strips URL query strings out of transport errors: the
+// *url.Error that net/http returns quotes the whole URL, and a presigned
+// URL's query is a credential.
+func sanitizeError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) && strings.Contains(ue.URL, "?") {
+		cp := *ue
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			cp.URL = redactURL(u)
+		} else {
+			cp.URL = redacted
+		}
+		if ue == err {
+			return &cp
+		}
+		return &redactedError{msg: redactURLs(err.Error()), err: &cp}
+	}
+	return err
+}
+
+// redactedError replaces the text of an error chain whose inner *url.Error
+// was redacted, keeping the chain for errors.Is and errors.As.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// clock is the time source of waits and polls; tests swap in a fake one.
+type clock interface {
+	Now() time.Time
+	// Sleep waits for d or until ctx ends, whichever is first.
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+func (realClock) Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,370 @@
+package authenta
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/phospheneai/authenta-go/internal/retry"
+)
+
+// JobsService is the v1 jobs API: Create, Upload, Finalize, Get, List, All,
+// Cancel, Delete, Wait and Result. Get it from Client.Jobs.
+type JobsService struct{ c *Client }
+
+// Job is a detection job as the server describes it. Fields the server did
+// not send are zero.
+type Job struct {
+	ID           string // decoded from a JSON number or string, from "id", "jobId" or "job.id"
+	TaskTypeID   int
+	TaskTypeSlug string
+	Status       Status // normalised (see NormalizeStatus)
+	RawStatus    string // exactly as the server sent it
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	CompletedAt  time.Time
+	ErrorMessage string
+	Message      string // the server's note on finalize or cancel, e.g. "Job successfully queued"
+	Cost         *float64
+	Inputs       []Input
+	Artifacts    []Artifact
+	// InlineResult is the result document embedded in the job, when the
+	// server embeds one. Result prefers the result artifact.
+	InlineResult json.RawMessage
+}
+
+// Input is one uploaded file of a job, in a named slot.
+type Input struct {
+	Slot        string // "original", "reference"
+	FileName    string
+	ContentType string
+	Size        int64
+}
+
+// Slot names used by the task types.
+const (
+	SlotOriginal  = "original"
+	SlotReference = "reference"
+)
+
+// Artifact is a file the job produced or holds: its inputs, its result
+// document, heatmaps. DownloadURL is presigned: a secret, printed redacted
+// by every fmt verb, and it expires (Get the job again for a fresh one).
+type Artifact struct {
+	ID          string
+	Kind        string // "input", "result", "heatmap", ...
+	Slot        string
+	Status      string
+	ContentType string
+	DownloadURL string
+	CreatedAt   time.Time
+	Metadata    json.RawMessage
+}
+
+// Format prints the artifact with its download URL's query redacted.
+func (a Artifact) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, "{ID:%s Kind:%s Slot:%s Status:%s ContentType:%s DownloadURL:%s}",
+		a.ID, a.Kind, a.Slot, a.Status, a.ContentType, redactRawURL(a.DownloadURL))
+}
+
+// JobRequest describes a job to create.
+type JobRequest struct {
+	TaskType   TaskType
+	Inputs     []Input
+	Parameters map[string]any // task parameters, e.g. the face-intelligence checks
+}
+
+// Upload is where to PUT the bytes of one input.
+type Upload struct {
+	Slot      string
+	URL       string    // presigned; a secret: never logged or printed
+	ExpiresAt time.Time // zero when the server gave none
+}
+
+// Format prints the upload with its URL's query redacted.
+func (u Upload) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, "{Slot:%s URL:%s ExpiresAt:%s}", u.Slot, redactRawURL(u.URL), u.ExpiresAt.Format(time.RFC3339))
+}
+
+// CreatedJob is the answer to Create: the job, and one upload per input.
+type CreatedJob struct {
+	Job     *Job
+	Uploads []Upload // matched to inputs by Slot, never by position
+}
+
+// Upload returns the upload for a slot.
+func (cj *CreatedJob) Upload(slot string) (Upload, bool) {
+	for _, u := range cj.Uploads {
+		if u.Slot == slot {
+			return u, true
+		}
+	}
+	return Upload{}, false
+}
+
+// ListOptions selects a page of jobs.
+type ListOptions struct {
+	Page   int    // 1-based; 0 means 1
+	Limit  int    // 0 means the server default; at most 100
+	Status Status // optional filter
+}
+
+// JobList is one page of jobs.
+type JobList struct {
+	Jobs  []*Job
+	Page  int
+	Limit int
+	Total int
+	Pages int
+}
+
+// MaxListLimit is the largest page the service serves.
+const MaxListLimit = 100
+
+const jobsPath = "/api/v1/jobs"
+
+// jobPath returns the escaped path of a job, refusing ids that are empty or
+// would change the path.
+func jobPath(id string, suffix string) (string, error) {
+	if err := checkJobID(id); err != nil {
+		return "", err
+	}
+	return jobsPath + "/" + url.PathEscape(id) + suffix, nil
+}
+
+func checkJobID(id string) error {
+	switch {
+	case strings.TrimSpace(id) == "":
+		return fmt.Errorf("%w: empty job id", ErrInvalidArgument)
+	case id == "." || id == ".." || strings.ContainsAny(id, "/\\?#%"):
+		return fmt.Errorf("%w: job id %q would change the request path", ErrInvalidArgument, truncate(id, 64))
+	case strings.IndexFunc(id, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) >= 0:
+		return fmt.Errorf("%w: job id %q contains whitespace or control characters", ErrInvalidArgument, truncate(id, 64))
+	}
+	return nil
+}
+
+// Create creates a job and returns it with a presigned upload URL per
+// input. Nothing runs until every input is uploaded and the job is
+// finalized. The request is checked before it is sent: a known task type,
+// at least one input, unique non-empty slots, a file name, a positive size,
+// and a content type the task type accepts (ErrUnsupportedMediaType).
+func (s *JobsService) Create(ctx context.Context, req *JobRequest) (*CreatedJob, error) {
+	body, err := newCreateBody(req)
+	if err != nil {
+		return nil, err
+	}
+	var w wireCreated
+	if err := s.c.do(ctx, &call{method: http.MethodPost, path: jobsPath, body: body, scope: scopeJobs, mark: retry.NonIdempotent}, &w); err != nil {
+		return nil, err
+	}
+	return w.created(req), nil
+}
+
+type wireInputReq struct {
+	SlotName    string `json:"slotName"`
+	ContentType string `json:"contentType"`
+	FileName    string `json:"fileName"`
+	SizeBytes   int64  `json:"sizeBytes"`
+}
+
+type wireCreateReq struct {
+	TaskTypeID string         `json:"taskTypeId"`
+	Inputs     []wireInputReq `json:"inputs"`
+	Parameters map[string]any `json:"parameters,omitempty"`
+}
+
+func newCreateBody(req *JobRequest) (*wireCreateReq, error) {
+	if req == nil {
+		return nil, fmt.Errorf("%w: nil *JobRequest", ErrInvalidArgument)
+	}
+	t := req.TaskType
+	if !t.known() {
+		return nil, fmt.Errorf("%w: %v is not one of TaskTypes()", ErrInvalidTaskType, t)
+	}
+	if len(req.Inputs) == 0 {
+		return nil, fmt.Errorf("%w: a job needs at least one input", ErrInvalidArgument)
+	}
+	body := &wireCreateReq{TaskTypeID: strconv.Itoa(t.ID), Parameters: req.Parameters, Inputs: make([]wireInputReq, 0, len(req.Inputs))}
+	seen := make(map[string]bool, len(req.Inputs))
+	for _, in := range req.Inputs {
+		switch {
+		case in.Slot == "":
+			return nil, fmt.Errorf("%w: input without a slot name", ErrInvalidArgument)
+		case seen[in.Slot]:
+			return nil, fmt.Errorf("%w: two inputs in slot %q", ErrInvalidArgument, in.Slot)
+		case in.FileName == "" || filepath.Base(in.FileName) != in.FileName || in.FileName == "." || in.FileName == "..":
+			return nil, fmt.Errorf("%w: input %q: file name %q must be a base name with its extension", ErrInvalidArgument, in.Slot, truncate(in.FileName, 64))
+		case in.Size <= 0:
+			return nil, fmt.Errorf("%w: input %q: size must be positive, got %d", ErrInvalidArgument, in.Slot, in.Size)
+		case !t.Accepts(in.ContentType):
+			return nil, fmt.Errorf("%w: input %q: %s does not accept %q (accepts %s)", ErrUnsupportedMediaType, in.Slot, t, in.ContentType, strings.Join(t.MIMETypes, ", "))
+		}
+		seen[in.Slot] = true
+		body.Inputs = append(body.Inputs, wireInputReq{SlotName: in.Slot, ContentType: in.ContentType, FileName: in.FileName, SizeBytes: in.Size})
+	}
+	if len(body.Parameters) == 0 {
+		body.Parameters = nil
+	}
+	return body, nil
+}
+
+// Finalize tells the server that every input is uploaded, and queues the
+// job. Finalizing twice is an error (HTTP 400).
+func (s *JobsService) Finalize(ctx context.Context, id string) (*Job, error) {
+	return s.jobCall(ctx, http.MethodPost, id, "/finalize")
+}
+
+// Get returns the job's current state.
+func (s *JobsService) Get(ctx context.Context, id string) (*Job, error) {
+	return s.jobCall(ctx, http.MethodGet, id, "")
+}
+
+// Cancel cancels a job that has not started processing; a job that has
+// started gives an error matching ErrConflict.
+func (s *JobsService) Cancel(ctx context.Context, id string) (*Job, error) {
+	return s.jobCall(ctx, http.MethodPost, id, "/cancel")
+}
+
+// Delete deletes a job and its media. A job that is processing cannot be
+// deleted.
+func (s *JobsService) Delete(ctx context.Context, id string) error {
+	p, err := jobPath(id, "")
+	if err != nil {
+		return err
+	}
+	return s.c.do(ctx, &call{method: http.MethodDelete, path: p, scope: scopeJobs}, nil)
+}
+
+// jobCall is Finalize, Get and Cancel: a bodiless request on one job that
+// answers with the job. An answer without an id keeps the one asked for.
+func (s *JobsService) jobCall(ctx context.Context, method, id, suffix string) (*Job, error) {
+	p, err := jobPath(id, suffix)
+	if err != nil {
+		return nil, err
+	}
+	mark := retry.Idempotent
+	if method == http.MethodPost {
+		mark = retry.NonIdempotent
+	}
+	job := new(Job)
+	if err := s.c.do(ctx, &call{method: method, path: p, scope: scopeJobs, mark: mark}, job); err != nil {
+		return nil, err
+	}
+	if job.ID == "" {
+		job.ID = id
+	}
+	return job, nil
+}
+
+// List returns one page of jobs, newest first as the server orders them.
+func (s *JobsService) List(ctx context.Context, opts *ListOptions) (*JobList, error) {
+	q, err := listQuery(opts)
+	if err != nil {
+		return nil, err
+	}
+	var l JobList
+	if err := s.c.do(ctx, &call{method: http.MethodGet, path: jobsPath, query: q, scope: scopeJobs}, (*wireList)(&l)); err != nil {
+		return nil, err
+	}
+	if l.Page == 0 {
+		l.Page = max(opts.page(), 1)
+	}
+	return &l, nil
+}
+
+func (o *ListOptions) page() int {
+	if o == nil {
+		return 0
+	}
+	return o.Page
+}
+
+func listQuery(opts *ListOptions) (url.Values, error) {
+	var o ListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Page < 0 || o.Limit < 0 || o.Limit > MaxListLimit {
+		return nil, fmt.Errorf("%w: list page %d, limit %d: need page >= 0 and 0 <= limit <= %d", ErrInvalidArgument, o.Page, o.Limit, MaxListLimit)
+	}
+	q := url.Values{"page": {strconv.Itoa(max(o.Page, 1))}}
+	if o.Limit > 0 {
+		q.Set("limit", strconv.Itoa(o.Limit))
+	}
+	if o.Status != "" {
+		q.Set("status", string(o.Status))
+	}
+	return q, nil
+}
+
+// All iterates over every job from opts.Page on, fetching pages lazily as
+// the loop advances (MaxListLimit jobs a page unless opts.Limit says
+// otherwise). Breaking out of the loop stops the fetching. An error is
+// yielded once, and ends the iteration. It stops at the last page, at an
+// empty or short page, and when the server repeats a page, so it never
+// loops forever. opts is not modified.
+func (s *JobsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Job, error] {
+	var o ListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Limit == 0 {
+		o.Limit = MaxListLimit
+	}
+	o.Page = max(o.Page, 1)
+	return func(yield func(*Job, error) bool) {
+		var prevFirst, prevLast string
+		for {
+			page, err := s.List(ctx, &o)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			n := len(page.Jobs)
+			if n == 0 {
+				return
+			}
+			first, last := page.Jobs[0].ID, page.Jobs[n-1].ID
+			if first != "" && first == prevFirst && last == prevLast {
+				return // the server ignores the page parameter: nothing new
+			}
+			prevFirst, prevLast = first, last
+			for _, j := range page.Jobs {
+				if !yield(j, nil) {
+					return
+				}
+			}
+			limit := o.Limit
+			if page.Limit > 0 {
+				limit = min(limit, page.Limit)
+			}
+			switch {
+			case n < limit,
+				page.Pages > 0 && page.Page >= page.Pages,
+				page.Total > 0 && (o.Page-1)*limit+n >= page.Total:
+				return
+			}
+			o.Page++
+		}
+	}
+}
+
+// redactRawURL returns a URL string with its query replaced.
+func redactRawURL(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	if u, err := url.Parse(raw); err == nil {
+		return redactURL(u)
+	}
+	return redacted
+}

@@ -1,0 +1,95 @@
+package authenta
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptrace"
+	"sync/atomic"
+	"time"
+
+	"github.com/phospheneai/authenta-go/internal/retry"
+)
+
+// sdkTransport sits directly above the base transport, below auth, for API
+// and storage requests alike. It marks errors that happened before a
+// non-idempotent request was sent (so the retry policy may resend it), and
+// writes one Debug record per attempt when a logger is set.
+type sdkTransport struct {
+	base   http.RoundTripper
+	logger *slog.Logger // nil: no logging
+}
+
+func (t *sdkTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	var wrote *atomic.Bool
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodDelete && r.Method != http.MethodPut {
+		wrote = new(atomic.Bool)
+		r = r.WithContext(httptrace.WithClientTrace(r.Context(), &httptrace.ClientTrace{
+			WroteHeaders: func() { wrote.Store(true) },
+		}))
+	}
+	logging := t.logger != nil && t.logger.Enabled(r.Context(), slog.LevelDebug)
+	var start time.Time
+	if logging {
+		start = time.Now()
+	}
+	resp, err := t.base.RoundTrip(r)
+	if err != nil && wrote != nil && !wrote.Load() {
+		err = &retry.NotSentError{Err: err}
+	}
+	if logging {
+		t.log(r, resp, err, time.Since(start))
+	}
+	return resp, err
+}
+
+func (t *sdkTransport) log(r *http.Request, resp *http.Response, err error, d time.Duration) {
+	attrs := make([]slog.Attr, 0, 7)
+	attrs = append(attrs,
+		slog.String("method", r.Method),
+		slog.String("url", redactURL(r.URL)),
+		slog.Duration("duration", d),
+		slog.Int("attempt", attemptOf(r.Context())),
+	)
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+		if id := responseRequestID(resp.Header); id != "" {
+			attrs = append(attrs, slog.String("request_id", id))
+		}
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", redactURLs(sanitizeError(err).Error())))
+	}
+	t.logger.LogAttrs(r.Context(), slog.LevelDebug, "authenta: http attempt", attrs...)
+}
+
+// attemptKey carries a counter that the retry client's request hook sets
+// before each attempt, so the transport can log the attempt number.
+type attemptKey struct{}
+
+func withAttemptCounter(ctx context.Context) context.Context {
+	return context.WithValue(ctx, attemptKey{}, new(atomic.Int32))
+}
+
+func setAttempt(r *http.Request, i int) {
+	if n, ok := r.Context().Value(attemptKey{}).(*atomic.Int32); ok {
+		n.Store(int32(i + 1))
+	}
+}
+
+func attemptOf(ctx context.Context) int {
+	if n, ok := ctx.Value(attemptKey{}).(*atomic.Int32); ok {
+		return int(n.Load())
+	}
+	return 1
+}
+
+// responseRequestID returns the request id a response carries, if any.
+func responseRequestID(h http.Header) string {
+	for _, k := range [...]string{"X-Request-Id", "Request-Id", "X-Amz-Request-Id"} {
+		if v := h.Get(k); v != "" {
+			return v
+		}
+	}
+	return ""
+}

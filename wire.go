@@ -1,0 +1,302 @@
+package authenta
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/phospheneai/authenta-go/internal/lenient"
+)
+
+// The service and its docs disagree on almost every response shape (wire
+// reference §1.18). The decoders here accept every variant: fields are read
+// as raw JSON and interpreted leniently, and a surprising field is skipped,
+// never fatal.
+
+type wireJob struct {
+	ID           json.RawMessage `json:"id"`
+	JobID        json.RawMessage `json:"jobId"`
+	MID          json.RawMessage `json:"mid"` // legacy media id
+	Job          json.RawMessage `json:"job"`
+	Data         json.RawMessage `json:"data"`
+	TaskTypeID   json.RawMessage `json:"taskTypeId"`
+	TaskTypeSlug json.RawMessage `json:"taskTypeSlug"`
+	TaskType     json.RawMessage `json:"taskType"`
+	Status       json.RawMessage `json:"status"`
+	CreatedAt    json.RawMessage `json:"createdAt"`
+	UpdatedAt    json.RawMessage `json:"updatedAt"`
+	CompletedAt  json.RawMessage `json:"completedAt"`
+	ErrorMessage json.RawMessage `json:"errorMessage"`
+	Error        json.RawMessage `json:"error"`
+	Message      json.RawMessage `json:"message"`
+	Cost         json.RawMessage `json:"cost"`
+	Inputs       json.RawMessage `json:"inputs"`
+	Artifacts    json.RawMessage `json:"artifacts"`
+	Result       json.RawMessage `json:"result"`
+	ResultURL    json.RawMessage `json:"resultURL"`
+}
+
+// UnmarshalJSON decodes a job from any of the shapes the service sends:
+// flat with "jobId" or "id" (number or string), or nested as {"job": {...}}
+// or {"data": {...}}.
+func (j *Job) UnmarshalJSON(b []byte) error {
+	var w wireJob
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	// A wrapper with the job inside: {"job": {...}} or {"data": {...}}.
+	if !lenient.Present(w.ID) && !lenient.Present(w.JobID) {
+		for _, inner := range []json.RawMessage{w.Job, w.Data} {
+			if lenient.IsObject(inner) {
+				if err := j.UnmarshalJSON(inner); err != nil {
+					return err
+				}
+				j.mergeInputs(w.Inputs)
+				return nil
+			}
+		}
+	}
+	*j = Job{}
+	j.ID = firstString(w.ID, w.JobID, w.MID)
+	j.TaskTypeID, _ = lenient.Int(w.TaskTypeID)
+	j.TaskTypeSlug = lenient.String(w.TaskTypeSlug)
+	if lenient.IsObject(w.TaskType) { // {"taskType": {"id": "1", "slug": "..."}}
+		var tt struct{ ID, Slug json.RawMessage }
+		if json.Unmarshal(w.TaskType, &tt) == nil {
+			if j.TaskTypeID == 0 {
+				j.TaskTypeID, _ = lenient.Int(tt.ID)
+			}
+			if j.TaskTypeSlug == "" {
+				j.TaskTypeSlug = lenient.String(tt.Slug)
+			}
+		}
+	}
+	j.RawStatus = lenient.String(w.Status)
+	j.Status = NormalizeStatus(j.RawStatus)
+	j.CreatedAt = lenient.Time(w.CreatedAt)
+	j.UpdatedAt = lenient.Time(w.UpdatedAt)
+	j.CompletedAt = lenient.Time(w.CompletedAt)
+	j.ErrorMessage = firstString(w.ErrorMessage, w.Error)
+	if j.ErrorMessage == "" && lenient.IsObject(w.Error) {
+		var e struct{ Message json.RawMessage }
+		if json.Unmarshal(w.Error, &e) == nil {
+			j.ErrorMessage = lenient.String(e.Message)
+		}
+	}
+	j.Message = lenient.String(w.Message)
+	j.Cost = lenient.Float(w.Cost)
+	j.mergeInputs(w.Inputs)
+	for _, raw := range lenient.Objects(w.Artifacts) {
+		var a struct {
+			ID, Kind, SlotName, Slot, Status, ContentType, DownloadURL, URL, CreatedAt, Metadata json.RawMessage
+		}
+		if json.Unmarshal(raw, &a) != nil {
+			continue
+		}
+		j.Artifacts = append(j.Artifacts, Artifact{
+			ID:          lenient.String(a.ID),
+			Kind:        lenient.String(a.Kind),
+			Slot:        firstString(a.SlotName, a.Slot),
+			Status:      lenient.String(a.Status),
+			ContentType: lenient.String(a.ContentType),
+			DownloadURL: firstString(a.DownloadURL, a.URL),
+			CreatedAt:   lenient.Time(a.CreatedAt),
+			Metadata:    nonNull(a.Metadata),
+		})
+	}
+	if u := lenient.String(w.ResultURL); u != "" { // legacy media record
+		j.Artifacts = append(j.Artifacts, Artifact{Kind: "result", ContentType: "application/json", DownloadURL: u})
+	}
+	j.InlineResult = nonNull(w.Result)
+	return nil
+}
+
+// mergeInputs adds the inputs described in raw to those the job already has
+// (by slot).
+func (j *Job) mergeInputs(raw json.RawMessage) {
+	for _, in := range lenient.Objects(raw) {
+		var w wireInput
+		if json.Unmarshal(in, &w) != nil {
+			continue
+		}
+		i := w.input()
+		if i.FileName == "" && i.ContentType == "" && i.Size == 0 {
+			continue // an upload descriptor only: nothing to say about the file
+		}
+		if k := j.inputIndex(i.Slot); k >= 0 {
+			j.Inputs[k] = i
+		} else {
+			j.Inputs = append(j.Inputs, i)
+		}
+	}
+}
+
+func (j *Job) inputIndex(slot string) int {
+	for k, in := range j.Inputs {
+		if in.Slot == slot {
+			return k
+		}
+	}
+	return -1
+}
+
+type wireInput struct {
+	SlotName, Slot, Name  json.RawMessage
+	ContentType, FileName json.RawMessage
+	SizeBytes, Size       json.RawMessage
+	UploadURL, URL        json.RawMessage
+	UploadURLExpiresAt    json.RawMessage
+	ExpiresAt             json.RawMessage
+}
+
+func (w *wireInput) input() Input {
+	size, _ := lenient.Int(firstRaw(w.SizeBytes, w.Size))
+	return Input{
+		Slot:        firstString(w.SlotName, w.Slot, w.Name),
+		FileName:    lenient.String(w.FileName),
+		ContentType: lenient.String(w.ContentType),
+		Size:        int64(size),
+	}
+}
+
+// wireCreated is the answer to create: {"job": {...}, "inputs": [...]} or
+// the flat {"jobId": ..., "inputs": [...]}.
+type wireCreated struct {
+	job    Job
+	inputs []wireInput
+}
+
+func (w *wireCreated) UnmarshalJSON(b []byte) error {
+	if err := w.job.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	var top struct{ Inputs json.RawMessage }
+	if err := json.Unmarshal(b, &top); err != nil {
+		return err
+	}
+	for _, raw := range lenient.Objects(top.Inputs) {
+		var in wireInput
+		if json.Unmarshal(raw, &in) == nil {
+			w.inputs = append(w.inputs, in)
+		}
+	}
+	return nil
+}
+
+// created builds the CreatedJob: uploads matched to the request's inputs by
+// slot name, or by position only when the server named no slots at all.
+func (w *wireCreated) created(req *JobRequest) *CreatedJob {
+	job := w.job
+	cj := &CreatedJob{Job: &job}
+	named := false
+	for _, in := range w.inputs {
+		if firstString(in.SlotName, in.Slot, in.Name) != "" {
+			named = true
+		}
+	}
+	for k, in := range w.inputs {
+		u := firstString(in.UploadURL, in.URL)
+		if u == "" {
+			continue
+		}
+		slot := firstString(in.SlotName, in.Slot, in.Name)
+		if !named && k < len(req.Inputs) {
+			slot = req.Inputs[k].Slot
+		}
+		cj.Uploads = append(cj.Uploads, Upload{Slot: slot, URL: u, ExpiresAt: lenient.Time(firstRaw(in.UploadURLExpiresAt, in.ExpiresAt))})
+	}
+	// The job describes its inputs as requested when the server did not.
+	for _, in := range req.Inputs {
+		if job.inputIndex(in.Slot) < 0 {
+			job.Inputs = append(job.Inputs, in)
+		}
+	}
+	if job.TaskTypeID == 0 {
+		job.TaskTypeID = req.TaskType.ID
+	}
+	return cj
+}
+
+// wireList decodes a JobList from every list envelope: {"data": [...],
+// "pagination": {...}}, {"items": [...], "total", "page", "pageSize"},
+// the legacy {"limit", "offset", "total", "data"}, {"jobs": [...]}, or a
+// bare array.
+type wireList JobList
+
+func (l *wireList) UnmarshalJSON(b []byte) error {
+	var items json.RawMessage
+	trimmed := strings.TrimSpace(string(b))
+	if strings.HasPrefix(trimmed, "[") {
+		items = b
+	} else {
+		var env struct {
+			Data, Items, Jobs, Results          json.RawMessage
+			Pagination, Meta                    json.RawMessage
+			Page, Limit, PageSize, Total, Pages json.RawMessage
+			TotalPages, Offset                  json.RawMessage
+		}
+		if err := json.Unmarshal(b, &env); err != nil {
+			return err
+		}
+		items = firstRaw(env.Data, env.Items, env.Jobs, env.Results)
+		l.readPaging(env.Page, env.Limit, env.PageSize, env.Total, env.Pages, env.TotalPages, env.Offset)
+		for _, p := range []json.RawMessage{env.Pagination, env.Meta} {
+			if lenient.IsObject(p) {
+				var pg struct{ Page, Limit, PageSize, Total, Pages, TotalPages, Offset json.RawMessage }
+				if json.Unmarshal(p, &pg) == nil {
+					l.readPaging(pg.Page, pg.Limit, pg.PageSize, pg.Total, pg.Pages, pg.TotalPages, pg.Offset)
+				}
+			}
+		}
+	}
+	for _, raw := range lenient.Objects(items) {
+		j := new(Job)
+		if j.UnmarshalJSON(raw) == nil {
+			l.Jobs = append(l.Jobs, j)
+		}
+	}
+	return nil
+}
+
+func (l *wireList) readPaging(page, limit, pageSize, total, pages, totalPages, offset json.RawMessage) {
+	set := func(dst *int, raws ...json.RawMessage) {
+		for _, r := range raws {
+			if v, ok := lenient.Int(r); ok && v >= 0 && *dst == 0 {
+				*dst = v
+			}
+		}
+	}
+	set(&l.Limit, limit, pageSize)
+	set(&l.Total, total)
+	set(&l.Pages, pages, totalPages)
+	set(&l.Page, page)
+	if l.Page == 0 && l.Limit > 0 {
+		if off, ok := lenient.Int(offset); ok && off >= 0 {
+			l.Page = off/l.Limit + 1
+		}
+	}
+}
+
+func firstRaw(raws ...json.RawMessage) json.RawMessage {
+	for _, r := range raws {
+		if lenient.Present(r) {
+			return r
+		}
+	}
+	return nil
+}
+
+func firstString(raws ...json.RawMessage) string {
+	for _, r := range raws {
+		if s := lenient.String(r); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func nonNull(raw json.RawMessage) json.RawMessage {
+	if !lenient.Present(raw) {
+		return nil
+	}
+	return raw
+}
