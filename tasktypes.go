@@ -117,14 +117,14 @@ func (t TaskType) known() bool {
 // task accepts, so that the error can name what the file is.
 var mediaTypes = map[string]string{
 	".jpg": mimeJPEG, ".jpeg": mimeJPEG, ".jpe": mimeJPEG, ".jfif": mimeJPEG,
-	".png":  mimePNG,
-	".mp4":  mimeMP4,
-	".mov":  mimeMOV, ".qt": mimeMOV,
+	".png": mimePNG,
+	".mp4": mimeMP4,
+	".mov": mimeMOV, ".qt": mimeMOV,
 	".webm": mimeWebM,
 	".mp3":  mimeMP3,
 	".wav":  mimeWAV, ".wave": mimeWAV,
-	".m4a":  mimeM4A,
-	".pdf":  mimePDF,
+	".m4a": mimeM4A,
+	".pdf": mimePDF,
 	// Known, but accepted by no task type.
 	".gif": "image/gif", ".webp": "image/webp", ".bmp": "image/bmp", ".tif": "image/tiff",
 	".tiff": "image/tiff", ".heic": "image/heic", ".heif": "image/heif", ".svg": "image/svg+xml",
