@@ -1,0 +1,376 @@
+package authenta
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DetectOptions tunes Detect and DetectReader.
+type DetectOptions struct {
+	Reference string     // path of a reference image (face intelligence similarity)
+	Checks    FaceChecks // face intelligence checks
+	Wait      *WaitOptions
+
+	// ContentType overrides the content type judged from the file name's
+	// extension. It must be one the task type accepts.
+	ContentType string
+	// Parameters are extra task parameters, merged over the ones Detect
+	// derives from Checks.
+	Parameters map[string]any
+	// KeepJobOnError leaves the job on the server when a step after its
+	// creation fails. By default Detect cancels and deletes it, so that
+	// nothing is left half-made.
+	KeepJobOnError bool
+	// OnCreated, if set, is called with the job as soon as it is created,
+	// e.g. to log its ID.
+	OnCreated func(*Job)
+}
+
+// FaceChecks selects the face intelligence (FI-1) checks. Faceswap needs a
+// video; Similarity needs an image and a Reference.
+type FaceChecks struct {
+	Liveness, Faceswap, Similarity bool
+}
+
+// Detection is what Detect returns: the completed job and its result.
+type Detection struct {
+	Job    *Job
+	Result *Result
+}
+
+// The steps of Detect, as StepError names them.
+const (
+	StepCreate   = "create"
+	StepUpload   = "upload" // "upload original", "upload reference"
+	StepFinalize = "finalize"
+	StepWait     = "wait"
+	StepResult   = "result"
+)
+
+// StepError is the error of a Detect step. It names the step, keeps the
+// job's ID when the job was created, and unwraps to the step's error, so
+// sentinels still match (errors.Is(err, ErrInsufficientBalance)).
+type StepError struct {
+	Step    string // "create", "upload original", "finalize", "wait", "result"
+	JobID   string // empty when the job was not created
+	Err     error
+	Cleanup error // the error of removing the job, if that failed too
+	// Removed reports whether Detect removed the job it created.
+	Removed bool
+}
+
+func (e *StepError) Error() string {
+	var b strings.Builder
+	b.WriteString("authenta: ")
+	b.WriteString(e.Step)
+	b.WriteString(": ")
+	b.WriteString(strings.TrimPrefix(e.Err.Error(), "authenta: "))
+	switch {
+	case e.JobID == "":
+	case e.Removed:
+		b.WriteString(" (job " + e.JobID + " removed)")
+	case e.Cleanup != nil:
+		b.WriteString(" (job " + e.JobID + " left on the server: " + strings.TrimPrefix(e.Cleanup.Error(), "authenta: ") + ")")
+	default:
+		b.WriteString(" (job " + e.JobID + ")")
+	}
+	return b.String()
+}
+
+func (e *StepError) Unwrap() error { return e.Err }
+
+// waitMargin is added to a task type's server timeout to bound Detect's
+// wait when the context has no deadline.
+const waitMargin = 2 * time.Minute
+
+// cleanupTimeout bounds the best-effort removal of a job after a failure.
+const cleanupTimeout = 15 * time.Second
+
+// Detect runs one file through a task type: it checks the file against the
+// task type before any request (it exists, is a regular non-empty file of a
+// type the task accepts; the face intelligence rules), creates the job,
+// streams every input to its presigned URL concurrently, finalizes, waits
+// and fetches the result.
+//
+// If a step after creation fails, Detect cancels and deletes the job it
+// made (best effort, on a fresh short context; see KeepJobOnError) and
+// returns a *StepError that names the step and still matches the
+// underlying sentinel. Without a deadline on ctx, the wait is bounded by
+// the task type's server timeout plus two minutes.
+func (c *Client) Detect(ctx context.Context, task TaskType, path string, opts *DetectOptions) (*Detection, error) {
+	if err := checkDetect(ctx, task, opts); err != nil {
+		return nil, err
+	}
+	src, err := openSource(SlotOriginal, path, opts.contentType())
+	if err != nil {
+		return nil, err
+	}
+	defer src.close()
+	return c.detect(ctx, task, src, opts)
+}
+
+// DetectReader is Detect for bytes that are not in a file: name gives the
+// file name (its extension tells the content type, unless
+// DetectOptions.ContentType does), r and size the bytes. If r is an
+// io.ReaderAt the upload is retried on failure; any other reader is sent
+// once (see JobsService.Upload).
+func (c *Client) DetectReader(ctx context.Context, task TaskType, name string, r io.Reader, size int64, opts *DetectOptions) (*Detection, error) {
+	if err := checkDetect(ctx, task, opts); err != nil {
+		return nil, err
+	}
+	switch {
+	case r == nil:
+		return nil, fmt.Errorf("%w: nil reader", ErrInvalidArgument)
+	case size <= 0:
+		return nil, fmt.Errorf("%w: %q: size must be positive, got %d", ErrInvalidArgument, name, size)
+	}
+	base := filepath.Base(name)
+	if name == "" || base == "." || base == string(filepath.Separator) {
+		return nil, fmt.Errorf("%w: DetectReader needs a file name with an extension", ErrInvalidArgument)
+	}
+	ct, err := contentTypeOf(base, opts.contentType())
+	if err != nil {
+		return nil, err
+	}
+	return c.detect(ctx, task, &source{slot: SlotOriginal, name: base, contentType: ct, r: r, size: size}, opts)
+}
+
+func checkDetect(ctx context.Context, task TaskType, opts *DetectOptions) error {
+	if ctx == nil {
+		return fmt.Errorf("%w: nil context", ErrInvalidArgument)
+	}
+	if !task.known() {
+		return fmt.Errorf("%w: %v is not one of TaskTypes()", ErrInvalidTaskType, task)
+	}
+	if opts != nil && (opts.Checks != FaceChecks{} || opts.Reference != "") && task.ID != FaceIntelligence.ID {
+		return fmt.Errorf("%w: Checks and Reference are for %v only, not %v", ErrInvalidArgument, FaceIntelligence, task)
+	}
+	return nil
+}
+
+func (o *DetectOptions) contentType() string {
+	if o == nil {
+		return ""
+	}
+	return o.ContentType
+}
+
+// source is one input of a detection, opened and checked.
+type source struct {
+	slot, name, contentType string
+	r                       io.Reader
+	size                    int64
+	f                       *os.File // to close; nil for DetectReader's reader
+}
+
+func (s *source) close() {
+	if s.f != nil {
+		_ = s.f.Close()
+	}
+}
+
+// openSource opens a file and checks it: it exists, is a regular file, is
+// not empty, and its type is known. The file stays open for the upload: an
+// *os.File is an io.ReaderAt, so every retry re-reads it from the start.
+func openSource(slot, path, override string) (*source, error) {
+	if path == "" {
+		return nil, fmt.Errorf("%w: empty %s file path", ErrInvalidArgument, slot)
+	}
+	ct, err := contentTypeOf(path, override)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s file: %w", ErrInvalidArgument, slot, err)
+	}
+	fi, err := f.Stat()
+	switch {
+	case err != nil:
+		err = fmt.Errorf("%w: %s file: %w", ErrInvalidArgument, slot, err)
+	case !fi.Mode().IsRegular():
+		err = fmt.Errorf("%w: %s file %q is not a regular file", ErrInvalidArgument, slot, path)
+	case fi.Size() == 0:
+		err = fmt.Errorf("%w: %s file %q is empty", ErrInvalidArgument, slot, path)
+	}
+	if err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return &source{slot: slot, name: filepath.Base(path), contentType: ct, r: f, size: fi.Size(), f: f}, nil
+}
+
+func contentTypeOf(name, override string) (string, error) {
+	if override != "" {
+		return override, nil
+	}
+	ct := ContentTypeFor(name)
+	if ct == "" {
+		return "", fmt.Errorf("%w: cannot tell the type of %q from its extension; set DetectOptions.ContentType", ErrUnsupportedMediaType, filepath.Base(name))
+	}
+	return ct, nil
+}
+
+// detect checks the sources against the task type, then runs the steps.
+func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *DetectOptions) (*Detection, error) {
+	var o DetectOptions
+	if opts != nil {
+		o = *opts
+	}
+	srcs := []*source{orig}
+	params, err := faceParameters(task, orig, o)
+	if err != nil {
+		return nil, err
+	}
+	if o.Reference != "" {
+		ref, err := openSource(SlotReference, o.Reference, "")
+		if err != nil {
+			return nil, err
+		}
+		defer ref.close()
+		if !strings.HasPrefix(ref.contentType, "image/") || !task.Accepts(ref.contentType) {
+			return nil, fmt.Errorf("%w: the reference must be a JPEG or PNG image, %q is %s", ErrUnsupportedMediaType, ref.name, ref.contentType)
+		}
+		srcs = append(srcs, ref)
+	}
+	req := &JobRequest{TaskType: task, Parameters: params}
+	for _, s := range srcs {
+		if !task.Accepts(s.contentType) {
+			return nil, fmt.Errorf("%w: %v accepts %s, not %s (%q)", ErrUnsupportedMediaType, task, strings.Join(task.MIMETypes, ", "), s.contentType, s.name)
+		}
+		req.Inputs = append(req.Inputs, Input{Slot: s.slot, FileName: s.name, ContentType: s.contentType, Size: s.size})
+	}
+
+	// Nothing has been sent so far. From here on, every failure after the
+	// job exists removes it.
+	created, err := c.Jobs.Create(ctx, req)
+	if err != nil {
+		return nil, &StepError{Step: StepCreate, Err: err}
+	}
+	job := created.Job
+	if o.OnCreated != nil {
+		o.OnCreated(job)
+	}
+	fail := func(step string, err error, finalized bool) (*Detection, error) {
+		se := &StepError{Step: step, JobID: job.ID, Err: err}
+		if !o.KeepJobOnError {
+			se.Cleanup = c.removeJob(ctx, job.ID, finalized)
+			se.Removed = se.Cleanup == nil
+		}
+		return nil, se
+	}
+
+	if step, err := c.uploadAll(ctx, created, srcs); err != nil {
+		return fail(step, err, false)
+	}
+	if _, err := c.Jobs.Finalize(ctx, job.ID); err != nil {
+		return fail(StepFinalize, err, false)
+	}
+	waitCtx := ctx
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		waitCtx, cancel = context.WithTimeout(ctx, task.Timeout+waitMargin)
+		defer cancel()
+	}
+	done, err := c.Jobs.Wait(waitCtx, job.ID, o.Wait)
+	if err != nil {
+		var je *JobError
+		return fail(StepWait, err, !errors.As(err, &je))
+	}
+	res, err := c.Jobs.Result(ctx, done)
+	if err != nil {
+		return fail(StepResult, err, false)
+	}
+	return &Detection{Job: done, Result: res}, nil
+}
+
+// faceParameters checks the face intelligence rules and builds the task
+// parameters: version v1 and the requested checks (absent means false).
+func faceParameters(task TaskType, orig *source, o DetectOptions) (map[string]any, error) {
+	var params map[string]any
+	if task.ID == FaceIntelligence.ID {
+		ch := o.Checks
+		isVideo := strings.HasPrefix(orig.contentType, "video/")
+		switch {
+		case ch == FaceChecks{}:
+			return nil, fmt.Errorf("%w: face intelligence needs at least one of Checks.Liveness, Faceswap, Similarity", ErrInvalidArgument)
+		case ch.Faceswap && !isVideo:
+			return nil, fmt.Errorf("%w: the faceswap check needs a video, %q is %s", ErrUnsupportedMediaType, orig.name, orig.contentType)
+		case ch.Similarity && isVideo:
+			return nil, fmt.Errorf("%w: the similarity check needs an image, %q is %s", ErrUnsupportedMediaType, orig.name, orig.contentType)
+		case ch.Similarity && o.Reference == "":
+			return nil, fmt.Errorf("%w: the similarity check needs DetectOptions.Reference", ErrInvalidArgument)
+		case !ch.Similarity && o.Reference != "":
+			return nil, fmt.Errorf("%w: a Reference is only used by the similarity check", ErrInvalidArgument)
+		}
+		params = map[string]any{"version": "v1"}
+		for k, on := range map[string]bool{"isLivenessCheck": ch.Liveness, "isFaceswapCheck": ch.Faceswap, "isSimilarityCheck": ch.Similarity} {
+			if on {
+				params[k] = true
+			}
+		}
+	}
+	if len(o.Parameters) > 0 {
+		if params == nil {
+			params = make(map[string]any, len(o.Parameters))
+		}
+		maps.Copy(params, o.Parameters)
+	}
+	return params, nil
+}
+
+// uploadAll uploads every source to its slot's URL, concurrently. The first
+// failure cancels the others; it returns the failed step's name.
+func (c *Client) uploadAll(ctx context.Context, created *CreatedJob, srcs []*source) (string, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		once     sync.Once
+		failStep string
+		failErr  error
+	)
+	uploads := make([]Upload, len(srcs))
+	for i, s := range srcs {
+		u, ok := created.Upload(s.slot)
+		if !ok {
+			return StepUpload + " " + s.slot, fmt.Errorf("authenta: the server gave no upload URL for slot %q", s.slot)
+		}
+		uploads[i] = u
+	}
+	for i, s := range srcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := c.Jobs.Upload(ctx, uploads[i], s.r, s.size, s.contentType); err != nil {
+				once.Do(func() { failStep, failErr = StepUpload+" "+s.slot, err; cancel() })
+			}
+		}()
+	}
+	wg.Wait()
+	return failStep, failErr
+}
+
+// removeJob removes a job after a failed Detect, on a fresh context that
+// outlives the caller's cancellation but not by long: a finalized job is
+// cancelled first (it may be queued), then deleted.
+func (c *Client) removeJob(ctx context.Context, id string, finalized bool) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	if finalized {
+		_, _ = c.Jobs.Cancel(ctx, id) // a 409 means it is past cancelling; delete may still work
+	}
+	err := c.Jobs.Delete(ctx, id)
+	if errors.Is(err, ErrJobNotFound) {
+		return nil
+	}
+	return err
+}
