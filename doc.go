@@ -1,0 +1,72 @@
+// Package authenta is the Go SDK for the Authenta deepfake-detection API:
+// send images, video, audio and documents for detection (AI-generated
+// image, face swap, liveness, face similarity, document forgery, ...), wait
+// for the verdict, and act on it.
+//
+// # Quick start
+//
+//	client, err := authenta.NewClient() // reads $AUTHENTA_API_KEY
+//	if err != nil {
+//		return err
+//	}
+//	d, err := client.Detect(ctx, authenta.AIImageDetection, "photo.jpg", nil)
+//	if err != nil {
+//		return err
+//	}
+//	if d.Result.IsDeepFake != nil && *d.Result.IsDeepFake {
+//		// act on it
+//	}
+//
+// Detect checks the file against the task type before sending anything,
+// creates a job, streams the file to its presigned upload URL, finalizes
+// the job, waits for it and fetches the result. If a step after the job's
+// creation fails, Detect removes the job so that nothing is left half-made
+// on the server, and returns a *StepError naming the step.
+//
+// # The jobs API
+//
+// Client.Jobs exposes every step on its own, for flows that Detect does
+// not cover (uploading from another process, resuming after a crash):
+// Create, Upload, Finalize, Get, Wait, Result, List and All (an
+// iter.Seq2 over every page), Cancel and Delete.
+//
+// # Errors
+//
+// Every error from a request that got an HTTP response is, or wraps, an
+// *APIError carrying the status, the server's code and message, the
+// request id and any Retry-After. Match categories with errors.Is against
+// the sentinels (ErrInvalidAPIKey, ErrInsufficientBalance, ErrJobNotFound,
+// ErrRateLimited, ...), which work across the v1 and legacy codes and fall
+// back to the HTTP status; read details with errors.As. Bad input is
+// refused before any request with an error matching ErrInvalidArgument,
+// ErrInvalidTaskType or ErrUnsupportedMediaType.
+//
+// # Retries, timeouts and cancellation
+//
+// Every call takes a context.Context; its deadline covers all attempts,
+// and every sleep (backoff, polling) ends when it ends. GET and DELETE are
+// retried on network errors, 429, 500, 502, 503 and 504; POSTs only on 429,
+// 503 and errors before the request was sent. Waits grow exponentially
+// with jitter within WithRetryWait's bounds; Retry-After is honoured up to
+// the max wait, and a longer one is returned at once as an error with
+// APIError.RetryAfter set. The default transport never waits more than two
+// minutes for a response's headers (WithResponseHeaderTimeout).
+//
+// # Uploads
+//
+// Uploads stream: memory stays constant whatever the file size. Bodies
+// that are an io.ReaderAt (files) are re-read on each retry; other readers
+// are sent once. Content-Length is always explicit, and presigned URLs
+// never receive the Authorization header.
+//
+// # Secrets
+//
+// The API key goes only to the exact origin (scheme, host and port) of the
+// base URL. Neither the key nor a presigned URL's query string appears in
+// logs (WithLogger), error strings, or fmt output of the SDK's values.
+//
+// # Testing
+//
+// Package authentatest runs an in-process fake of the platform for tests
+// and demos: no network and no credits needed.
+package authenta
