@@ -188,16 +188,14 @@ func userAgent(product string) string {
 }
 
 // String describes the client without its key.
-func (c *Client) String() string {
-	if c == nil {
-		return "authenta.Client(nil)"
-	}
+func (c Client) String() string {
 	return "authenta.Client{BaseURL: " + c.baseStr + ", APIKey: " + redacted + "}"
 }
 
 // Format prints the client the same way for every verb (%v, %+v, %#v, %s),
-// so that no verb reaches the unexported key.
-func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+// whether it is given as a value or a pointer, so that no verb reaches the
+// unexported key.
+func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // BaseURL returns the API base URL the client sends requests to.
 func (c *Client) BaseURL() string { return c.baseStr }
