@@ -39,7 +39,7 @@ func (e *JobError) Error() string {
 	}
 	s := "authenta: job " + e.Job.ID + " " + what
 	if e.Message != "" {
-		s += ": " + redactURLs(e.Message)
+		s += ": " + scrubLine(e.Message, 300)
 	}
 	return s
 }
