@@ -328,10 +328,16 @@ func sanitizeError(err error) error {
 		} else {
 			cp.URL = redacted
 		}
-		if ue == err {
+		if ue == err && redactURLs(cp.Error()) == cp.Error() {
 			return &cp
 		}
+		// The wrapped error's own text may quote the URL too.
 		return &redactedError{msg: redactURLs(err.Error()), err: &cp}
+	}
+	if err != nil {
+		if msg := redactURLs(err.Error()); msg != err.Error() {
+			return &redactedError{msg: msg, err: err}
+		}
 	}
 	return err
 }
