@@ -29,7 +29,7 @@ type Client struct {
 
 	base      *url.URL // API base URL, path prefix without a trailing slash
 	baseStr   string
-	key       secret
+	key       *secret // a pointer: fmt prints it as an address when it dumps a Client by reflection
 	userAgent string
 	logger    *slog.Logger
 
@@ -73,10 +73,11 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, err
 	}
 
+	key := secret(s.apiKey)
 	c := &Client{
 		base:      base,
 		baseStr:   base.String(),
-		key:       secret(s.apiKey),
+		key:       &key,
 		userAgent: userAgent(s.userAgent),
 		logger:    s.logger,
 		clock:     realClock{},
@@ -286,7 +287,7 @@ func (c *Client) send(rc *retryablehttp.Client, req *http.Request, scope errScop
 
 // scrub removes the API key from an error the server may have echoed it in.
 func (c *Client) scrub(e *APIError) {
-	k := string(c.key)
+	k := string(*c.key)
 	if k == "" {
 		return
 	}
