@@ -78,7 +78,9 @@ func ParseResult(raw []byte) (*Result, error) {
 		live := !*r.IsSpoof
 		r.IsLive = &live
 	}
-	if r.IsSpoof == nil && r.IsLive != nil {
+	if r.IsLive != nil {
+		// IsSpoof is always the negation of IsLive; when the document has
+		// both fields and they contradict, isLiveness wins (Raw keeps both).
 		spoof := !*r.IsLive
 		r.IsSpoof = &spoof
 	}
