@@ -317,6 +317,9 @@ func (s *JobsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Job
 	if opts != nil {
 		o = *opts
 	}
+	if _, err := listQuery(&o); err != nil {
+		return func(yield func(*Job, error) bool) { yield(nil, err) }
+	}
 	if o.Limit == 0 {
 		o.Limit = MaxListLimit
 	}
