@@ -41,6 +41,15 @@ type Job struct {
 	InlineResult json.RawMessage
 }
 
+// Format prints the job as %+v does, whatever the verb, with its artifacts'
+// download URLs redacted. Without it, a verb such as %s on a struct that
+// holds a *Job (Detection, CreatedJob, JobList) makes fmt dump the job's
+// fields raw, presigned query strings included.
+func (j Job) Format(f fmt.State, _ rune) {
+	type fields Job // the same fields without the methods
+	fmt.Fprintf(f, "%+v", fields(j))
+}
+
 // Input is one uploaded file of a job, in a named slot.
 type Input struct {
 	Slot        string // "original", "reference"
