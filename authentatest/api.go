@@ -409,19 +409,19 @@ func truncate(s string, n int) string {
 
 // jobFor returns the live job with an id and advances its state to now.
 // The caller holds s.mu.
-func (s *Server) jobFor(id string, now time.Time) (*job, *apiError) {
+func (s *Server) jobFor(id string, now time.Time, poll bool) (*job, *apiError) {
 	j, ok := s.jobs[id]
 	if !ok || j.deleted {
 		return nil, jobNotFound(truncate(id, 64))
 	}
-	j.advance(now)
+	j.advance(now, poll)
 	return j, nil
 }
 
 func (s *Server) finalize(w http.ResponseWriter, id, key string) *apiError {
 	now := s.now()
 	s.mu.Lock()
-	j, aerr := s.jobFor(id, now)
+	j, aerr := s.jobFor(id, now, false)
 	if aerr != nil {
 		s.mu.Unlock()
 		return aerr
@@ -462,7 +462,7 @@ func (s *Server) finalize(w http.ResponseWriter, id, key string) *apiError {
 func (s *Server) get(w http.ResponseWriter, id string) *apiError {
 	now := s.now()
 	s.mu.Lock()
-	j, aerr := s.jobFor(id, now)
+	j, aerr := s.jobFor(id, now, true)
 	if aerr != nil {
 		s.mu.Unlock()
 		return aerr
@@ -482,7 +482,7 @@ func (s *Server) get(w http.ResponseWriter, id string) *apiError {
 func (s *Server) cancel(w http.ResponseWriter, id string) *apiError {
 	now := s.now()
 	s.mu.Lock()
-	j, aerr := s.jobFor(id, now)
+	j, aerr := s.jobFor(id, now, false)
 	if aerr != nil {
 		s.mu.Unlock()
 		return aerr
@@ -514,7 +514,7 @@ func (s *Server) cancel(w http.ResponseWriter, id string) *apiError {
 func (s *Server) delete(w http.ResponseWriter, id string) *apiError {
 	now := s.now()
 	s.mu.Lock()
-	j, aerr := s.jobFor(id, now)
+	j, aerr := s.jobFor(id, now, false)
 	if aerr != nil {
 		s.mu.Unlock()
 		return aerr
@@ -586,7 +586,7 @@ func (s *Server) list(w http.ResponseWriter, q url.Values) *apiError {
 		if j.deleted {
 			continue
 		}
-		j.advance(now)
+		j.advance(now, false)
 		if filter != "" && j.status != filter {
 			continue
 		}

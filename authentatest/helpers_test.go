@@ -111,8 +111,9 @@ func createRaw(t *testing.T, srv *Server, taskTypeID any, params map[string]any,
 	require.Equal(t, 200, r.Status, "create: %s", r.Body)
 	var out struct {
 		Job struct {
-			ID string `json:"id"`
+			ID json.RawMessage `json:"id"`
 		} `json:"job"`
+		JobID  json.RawMessage `json:"jobId"`
 		Inputs []struct {
 			SlotName  string `json:"slotName"`
 			UploadURL string `json:"uploadUrl"`
@@ -123,7 +124,11 @@ func createRaw(t *testing.T, srv *Server, taskTypeID any, params map[string]any,
 	for _, in := range out.Inputs {
 		urls[in.SlotName] = in.UploadURL
 	}
-	return out.Job.ID, urls
+	id := out.Job.ID
+	if id == nil {
+		id = out.JobID
+	}
+	return strings.Trim(string(id), `"`), urls
 }
 
 // readyJob creates an AC-1 job and uploads its input; it is ready to be

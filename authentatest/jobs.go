@@ -41,8 +41,9 @@ type job struct {
 }
 
 // advance moves a queued or processing job along its schedule, as far as
-// now allows.
-func (j *job) advance(now time.Time) {
+// now allows. Only a poll (a GET of the job) ends a stage that waits for
+// polls; any look at the job ends a stage whose time is up.
+func (j *job) advance(now time.Time, poll bool) {
 	for {
 		var polls int
 		var dur time.Duration
@@ -54,7 +55,7 @@ func (j *job) advance(now time.Time) {
 		default:
 			return
 		}
-		if polls == Forever || j.stagePolls < polls || now.Sub(j.stageStart) < dur {
+		if polls == Forever || j.stagePolls < polls || (polls > 0 && !poll) || now.Sub(j.stageStart) < dur {
 			return
 		}
 		// The stage ended when its time ran out, or at this poll when it
@@ -149,7 +150,7 @@ func (s *Server) Job(id string) (JobInfo, bool) {
 		return JobInfo{}, false
 	}
 	if !j.deleted {
-		j.advance(now)
+		j.advance(now, false)
 	}
 	return j.info(), true
 }
@@ -163,7 +164,7 @@ func (s *Server) Jobs() []JobInfo {
 	out := make([]JobInfo, 0, len(s.order))
 	for _, j := range s.order {
 		if !j.deleted {
-			j.advance(now)
+			j.advance(now, false)
 		}
 		out = append(out, j.info())
 	}

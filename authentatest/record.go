@@ -40,7 +40,9 @@ type Request struct {
 	// storage bodies are never kept here.
 	Body []byte
 
-	Status   int           // the answer's status; 0 when the connection was dropped first
+	// Status is the answer's status: 0 when the connection was dropped
+	// before an answer, the handler's answer with DropResponse.
+	Status   int
 	Fault    bool          // an injected fault decided the answer
 	Dropped  bool          // the connection was closed instead of answered
 	Duration time.Duration // from the request's arrival to its answer

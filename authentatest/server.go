@@ -218,9 +218,6 @@ func (s *Server) serve(host HostKind, w http.ResponseWriter, r *http.Request) {
 	sw := &statusWriter{ResponseWriter: w}
 	defer func() {
 		q.Status, q.Dropped = sw.status, sw.dropped
-		if q.Dropped {
-			q.Status = 0
-		}
 		q.BodyBytes = body.n
 		if body.buf.Len() > 0 {
 			q.Body = body.buf.Bytes()
@@ -231,7 +228,7 @@ func (s *Server) serve(host HostKind, w http.ResponseWriter, r *http.Request) {
 
 	f, hasFault, latency := s.nextFault(rt.route)
 	if !s.sleep(r.Context(), latency+f.Delay) {
-		sw.dropped = true
+		dropConn(sw, false) // the client left, or the server is closing
 		return
 	}
 	handle := func(w http.ResponseWriter) {

@@ -366,12 +366,12 @@ func (s *Server) download(w http.ResponseWriter, rt routeMatch, fail func(*s3Err
 	if ok && !j.deleted {
 		switch rt.object {
 		case objResult:
-			j.advance(s.now())
+			j.advance(s.now(), false)
 			if j.status == authenta.StatusCompleted {
 				body, ct = j.result, "application/json"
 			}
 		case objHeatmap:
-			j.advance(s.now())
+			j.advance(s.now(), false)
 			if j.status == authenta.StatusCompleted {
 				body, ct = heatmapPNG(), "image/png"
 			}
