@@ -39,6 +39,7 @@ type config struct {
 	now            func() time.Time
 	latency        map[Route]time.Duration
 	embeddingStyle EmbeddingStyle
+	reverseInputs  bool
 }
 
 func defaultConfig() config {
@@ -461,6 +462,13 @@ func WithResultDelivery(d ResultDelivery) Option {
 // result (FaceVector by default).
 func WithEmbeddingStyle(s EmbeddingStyle) Option {
 	return func(c *config) error { c.embeddingStyle = s; return nil }
+}
+
+// WithInputsReversed lists the inputs of the create answer in the reverse
+// of the request's order, to prove that a client matches upload URLs to
+// inputs by slotName, never by position.
+func WithInputsReversed() Option {
+	return func(c *config) error { c.reverseInputs = true; return nil }
 }
 
 // WithKeepUploads makes the storage host keep the bytes of every upload,

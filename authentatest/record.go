@@ -140,23 +140,27 @@ func (b *countingBody) Read(p []byte) (int, error) {
 
 func (b *countingBody) Close() error { return b.rc.Close() }
 
-// statusWriter remembers the status a handler answered with.
+// statusWriter remembers the status a handler answered with, and commits
+// the request's record before the answer leaves, so that a client that has
+// its answer always finds its request recorded.
 type statusWriter struct {
 	http.ResponseWriter
 	status  int
 	dropped bool
+	commit  func() // records the request, once
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
+		w.commit()
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(p []byte) (int, error) {
 	if w.status == 0 {
-		w.status = http.StatusOK
+		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(p)
 }

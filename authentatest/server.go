@@ -1,6 +1,7 @@
 package authentatest
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -216,15 +217,19 @@ func (s *Server) serve(host HostKind, w http.ResponseWriter, r *http.Request) {
 	body := &countingBody{rc: r.Body, keep: host == HostAPI}
 	r.Body = body
 	sw := &statusWriter{ResponseWriter: w}
-	defer func() {
-		q.Status, q.Dropped = sw.status, sw.dropped
-		q.BodyBytes = body.n
-		if body.buf.Len() > 0 {
-			q.Body = body.buf.Bytes()
-		}
-		q.Duration = time.Since(start)
-		s.record(&q)
-	}()
+	var once sync.Once
+	sw.commit = func() {
+		once.Do(func() {
+			q.Status, q.Dropped = sw.status, sw.dropped
+			q.BodyBytes = body.n
+			if body.buf.Len() > 0 {
+				q.Body = bytes.Clone(body.buf.Bytes())
+			}
+			q.Duration = time.Since(start)
+			s.record(&q)
+		})
+	}
+	defer sw.commit()
 
 	f, hasFault, latency := s.nextFault(rt.route)
 	if !s.sleep(r.Context(), latency+f.Delay) {
@@ -283,6 +288,7 @@ func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
 // reset when reset is set.
 func dropConn(sw *statusWriter, reset bool) {
 	sw.dropped = true
+	sw.commit()
 	conn, _, err := http.NewResponseController(sw.ResponseWriter).Hijack()
 	if err != nil {
 		// Not hijackable (HTTP/2): abort the handler, which resets the stream.

@@ -3,6 +3,7 @@ package authentatest
 import (
 	"encoding/json"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,6 +66,9 @@ func (s *Server) createdJSON(j *job, now time.Time) any {
 		} else {
 			inputs[i].UploadURLExpiresAt = isoTime(exp)
 		}
+	}
+	if s.cfg.reverseInputs {
+		slices.Reverse(inputs)
 	}
 	status := s.cfg.vocabulary.Word(j.status)
 	if s.cfg.createShape == CreateFlat {
