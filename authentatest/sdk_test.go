@@ -385,8 +385,8 @@ func TestSDKErrorSentinels(t *testing.T) {
 			faults: map[authentatest.Route][]authentatest.Fault{authentatest.RouteList: {
 				apiBody(429, "AA001", "API limit reached"), apiBody(429, "AA001", "API limit reached"),
 				apiBody(429, "AA001", "API limit reached"), apiBody(429, "AA001", "API limit reached")}},
-			call:   func(ctx context.Context, c *authenta.Client) error { _, err := c.Jobs.List(ctx, nil); return err },
-			want:   authenta.ErrQuotaExceeded, wantCode: "AA001", status: 429},
+			call: func(ctx context.Context, c *authenta.Client) error { _, err := c.Jobs.List(ctx, nil); return err },
+			want: authenta.ErrQuotaExceeded, wantCode: "AA001", status: 429},
 		{name: "429 after retries",
 			faults: map[authentatest.Route][]authentatest.Fault{authentatest.RouteList: {authentatest.Status(429), authentatest.Status(429), authentatest.Status(429), authentatest.Status(429)}},
 			call:   func(ctx context.Context, c *authenta.Client) error { _, err := c.Jobs.List(ctx, nil); return err },
