@@ -15,11 +15,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/phospheneai/authenta-go"
+	"github.com/phospheneai/authenta-go/authentatest"
 )
 
 // benchJobBody is a Get-job answer of the shape the working SDKs parse
@@ -384,4 +386,66 @@ func BenchmarkUploadPaired(b *testing.B) {
 	n := float64(pair(b, sdkUploader(b, srv, path, u, benchUploadSize), rawUploader(b, path, u, benchUploadSize), &sdkT, &rawT))
 	b.ReportMetric(n*benchUploadSize/1e6/sdkT.Seconds(), "sdk-MB/s")
 	b.ReportMetric(n*benchUploadSize/1e6/rawT.Seconds(), "raw-MB/s")
+}
+
+// detectWait polls as fast as the server allows: BenchmarkDetect measures
+// the SDK and the fake, not the poll schedule (BenchmarkWaitPolling does).
+var detectWait = &authenta.WaitOptions{MinInterval: time.Microsecond, MaxInterval: time.Microsecond}
+
+// BenchmarkDetect runs Client.Detect end to end against authentatest (create,
+// upload a 64 KiB JPEG, finalize, wait, download the result), with one
+// caller and with 64 concurrent callers sharing one client. Jobs complete at
+// their first poll (authentatest.Steps(0, 0)). The fake server runs in the
+// same process, so B/op and allocs/op count its allocations too.
+func BenchmarkDetect(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "face.jpg")
+	img := make([]byte, 64<<10)
+	copy(img, "\xff\xd8\xff\xe0\x00\x10JFIF\x00")
+	if err := os.WriteFile(path, img, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, callers := range []int{1, 64} {
+		b.Run(fmt.Sprintf("callers=%d", callers), func(b *testing.B) {
+			srv := authentatest.NewServer(b, authentatest.WithSchedule(authentatest.Steps(0, 0)))
+			c := srv.Client()
+			detect := func() error {
+				d, err := c.Detect(ctx, authenta.AIImageDetection, path, &authenta.DetectOptions{Wait: detectWait})
+				if err != nil {
+					return err
+				}
+				if d.Result == nil || d.Result.IsDeepFake == nil {
+					return fmt.Errorf("no result: %+v", d.Result)
+				}
+				return nil
+			}
+			if err := detect(); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			if callers == 1 {
+				for b.Loop() {
+					if err := detect(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			} else {
+				// RunParallel starts parallelism×GOMAXPROCS goroutines.
+				b.SetParallelism(max(1, callers/runtime.GOMAXPROCS(0)))
+				var failed atomic.Pointer[error]
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						if err := detect(); err != nil {
+							failed.CompareAndSwap(nil, &err)
+							return
+						}
+					}
+				})
+				if e := failed.Load(); e != nil {
+					b.Fatal(*e)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "calls/s")
+		})
+	}
 }
