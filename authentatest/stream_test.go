@@ -1,0 +1,186 @@
+package authentatest_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	authenta "github.com/phospheneai/authenta-go"
+	"github.com/phospheneai/authenta-go/authentatest"
+)
+
+// patternAt is a size-byte body of a repeating 251-byte pattern, readable
+// at any offset without holding it in memory.
+type patternAt struct{ size int64 }
+
+var block = func() []byte {
+	b := make([]byte, 251*256)
+	for i := range b {
+		b[i] = byte(i % 251)
+	}
+	return b
+}()
+
+func (p patternAt) ReadAt(b []byte, off int64) (int, error) {
+	if off >= p.size {
+		return 0, io.EOF
+	}
+	n := 0
+	want := int(min(int64(len(b)), p.size-off))
+	for n < want {
+		n += copy(b[n:want], block[(off+int64(n))%251:])
+	}
+	if n < len(b) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+func patternSum(size int64) string {
+	h := sha256.New()
+	_, _ = io.Copy(h, io.NewSectionReader(patternAt{size}, 0, size))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// TestSDKUploadStreams sends 64 MiB through Jobs.Upload twice, from an
+// io.ReaderAt and from a plain reader, and checks that the storage host got
+// every byte with an explicit length, and that nobody held the body in
+// memory. It is not parallel, so that other tests' allocations do not
+// count.
+func TestSDKUploadStreams(t *testing.T) {
+	const size = 64 << 20
+	srv := authentatest.NewServer(t)
+	c := srv.Client()
+	ctx := ctxFor(t)
+	want := patternSum(size)
+
+	bodies := []struct {
+		name string
+		body func() io.Reader
+	}{
+		{"ReaderAt", func() io.Reader { return io.NewSectionReader(patternAt{size}, 0, size) }},
+		{"plain reader", func() io.Reader { return struct{ io.Reader }{io.NewSectionReader(patternAt{size}, 0, size)} }},
+	}
+	for _, b := range bodies {
+		created, err := c.Jobs.Create(ctx, &authenta.JobRequest{TaskType: authenta.FaceSwapDetection,
+			Inputs: []authenta.Input{{Slot: "original", FileName: "long.mp4", ContentType: "video/mp4", Size: size}}})
+		require.NoError(t, err)
+
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		require.NoError(t, c.Jobs.Upload(ctx, created.Uploads[0], b.body(), size, "video/mp4"), b.name)
+		runtime.ReadMemStats(&after)
+		assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(16<<20), "%s: allocated while uploading 64 MiB", b.name)
+
+		rec, ok := srv.Upload(created.Job.ID, "original")
+		require.True(t, ok)
+		assert.EqualValues(t, size, rec.Bytes, b.name)
+		assert.Equal(t, want, rec.SHA256, b.name)
+		q := srv.RequestsTo(authentatest.RouteUpload)
+		last := q[len(q)-1]
+		assert.EqualValues(t, size, last.ContentLength, b.name)
+		assert.Empty(t, last.TransferEncoding, "%s: never chunked", b.name)
+	}
+}
+
+func TestSDKUploadRetryResendsFromTheStart(t *testing.T) {
+	t.Parallel()
+	const size = 1 << 20
+	srv := authentatest.NewServer(t)
+	c := srv.Client()
+	ctx := ctxFor(t)
+	created, err := c.Jobs.Create(ctx, &authenta.JobRequest{TaskType: authenta.FaceSwapDetection,
+		Inputs: []authenta.Input{{Slot: "original", FileName: "clip.mp4", ContentType: "video/mp4", Size: size}}})
+	require.NoError(t, err)
+	// The connection drops after 100 KiB, then a 503: the third attempt
+	// must carry the whole body again.
+	srv.Inject(authentatest.RouteUpload, authentatest.Fault{Conn: authentatest.Drop, DropAfter: 100 << 10}, authentatest.Status(503))
+	f := writeFile(t, "clip.mp4", bytes.Repeat([]byte{7}, size))
+	fh, err := os.Open(f)
+	require.NoError(t, err)
+	defer fh.Close()
+	require.NoError(t, c.Jobs.Upload(ctx, created.Uploads[0], fh, size, "video/mp4"))
+	rec, _ := srv.Upload(created.Job.ID, "original")
+	assert.EqualValues(t, size, rec.Bytes)
+	sum := sha256.Sum256(bytes.Repeat([]byte{7}, size))
+	assert.Equal(t, hex.EncodeToString(sum[:]), rec.SHA256)
+	assert.GreaterOrEqual(t, srv.Count(authentatest.RouteUpload), 3)
+}
+
+func TestDetectContextEndsDuringWait(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		hold        authenta.Status
+		wantRemoved bool
+	}{
+		{"queued job is cancelled and deleted", authenta.StatusQueued, true},
+		{"processing job cannot be removed", authenta.StatusProcessing, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := authentatest.NewServer(t, authentatest.WithSchedule(authentatest.Steps(authentatest.Forever, authentatest.Forever)))
+			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			defer cancel()
+			_, err := srv.Client().DetectReader(ctx, authenta.AIImageDetection, "a.png", bytes.NewReader([]byte("png")), 3,
+				&authenta.DetectOptions{Wait: fastWait, OnCreated: func(j *authenta.Job) {
+					if tt.hold == authenta.StatusProcessing {
+						// Hold the job processing as soon as it is queued.
+						go func() {
+							for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); {
+								if info, _ := srv.Job(j.ID); info.Status == authenta.StatusQueued {
+									_ = srv.SetJobStatus(j.ID, authenta.StatusProcessing, "")
+									return
+								}
+								time.Sleep(time.Millisecond)
+							}
+						}()
+					}
+				}})
+			require.ErrorIs(t, err, context.DeadlineExceeded)
+			se := stepError(t, err)
+			assert.Equal(t, authenta.StepWait, se.Step)
+			assert.Equal(t, tt.wantRemoved, se.Removed)
+			info, _ := srv.Job(se.JobID)
+			assert.Equal(t, tt.wantRemoved, info.Deleted)
+			assert.Equal(t, 1, srv.CountJob(authentatest.RouteCancel, se.JobID), "a finalized job is cancelled first")
+			if !tt.wantRemoved {
+				assert.ErrorIs(t, se.Cleanup, authenta.ErrConflict)
+				assert.Contains(t, err.Error(), "left on the server")
+			}
+		})
+	}
+}
+
+// TestSDKShortUploadBodyIsNotRetried documents an SDK issue found with this
+// fake: an upload whose io.ReaderAt body is shorter than the declared size
+// fails in net/http with "ContentLength=N with Body length M", a mistake of
+// the caller that no retry can fix, yet internal/retry treats it as a
+// transient network error and sends the upload 1+3 times, with backoff.
+// Set AUTHENTATEST_SDK_BUGS=1 to run it.
+func TestSDKShortUploadBodyIsNotRetried(t *testing.T) {
+	if os.Getenv("AUTHENTATEST_SDK_BUGS") == "" {
+		t.Skip("known SDK issue (internal/retry/policy.go transient); set AUTHENTATEST_SDK_BUGS=1 to run")
+	}
+	t.Parallel()
+	srv := authentatest.NewServer(t)
+	c := srv.Client()
+	ctx := ctxFor(t)
+	created, err := c.Jobs.Create(ctx, &authenta.JobRequest{TaskType: authenta.AIImageDetection,
+		Inputs: []authenta.Input{{Slot: "original", FileName: "a.png", ContentType: "image/png", Size: 10}}})
+	require.NoError(t, err)
+	err = c.Jobs.Upload(ctx, created.Uploads[0], bytes.NewReader([]byte("abc")), 10, "image/png")
+	require.Error(t, err)
+	assert.Equal(t, 1, srv.Count(authentatest.RouteUpload), "a body shorter than its declared size is not worth a retry")
+}
