@@ -506,7 +506,9 @@ func WithDownloadURLTTL(d time.Duration) Option {
 
 // WithClock sets the server's time source: timestamps, time-based
 // schedules and the expiry of presigned URLs follow it. A test can move a
-// fake clock forward to expire URLs.
+// fake clock forward to expire URLs. The SDK checks uploadUrlExpiresAt
+// against its own clock before uploading, so a fake clock far behind the
+// real time makes the SDK refuse the upload URLs.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) error {
 		if now == nil {
