@@ -103,7 +103,7 @@ func transient(err error) bool {
 	if errors.As(err, &perm) {
 		return false
 	}
-	var certErr *x509.UnknownAuthorityError
+	var certErr x509.UnknownAuthorityError // a value type: x509 returns it by value
 	var verifyErr *tls.CertificateVerificationError
 	if errors.As(err, &certErr) || errors.As(err, &verifyErr) {
 		return false
