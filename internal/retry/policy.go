@@ -138,10 +138,8 @@ func Exponential(minWait, maxWait time.Duration, attempt int) time.Duration {
 		return 0
 	}
 	ceil := maxWait
-	if attempt < 62 {
-		if c := minWait << attempt; c > 0 && c < maxWait {
-			ceil = c
-		}
+	if attempt < 63 && minWait <= maxWait>>attempt { // min·2^attempt ≤ max, without overflow
+		ceil = minWait << attempt
 	}
 	half := ceil / 2
 	d := half + time.Duration(rand.Int64N(int64(ceil-half)+1))
