@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/phospheneai/authenta-go"
+)
+
+func noEnv(string) string { return "" }
+
+func TestDetectOnTheEmbeddedFake(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		want []string // lines after the first, in order
+	}{
+		{"image, default task", []string{"../testdata/photo.jpg"}, []string{"photo.jpg: AI Image Detector (AC-1)", "verdict: ", "job "}},
+		{"task by model code", []string{"-task", "FD-1", "../testdata/photo.jpg"}, []string{"photo.jpg: Image Forgery Detection (FD-1)", "verdict: ", "job "}},
+		{"task by slug, video", []string{"-task", "ai-video-detection", "../testdata/clip.mp4"}, []string{"clip.mp4: AI Video Detector (VF-1)", "verdict: ", "job "}},
+		{"audio default", []string{"../testdata/voice.wav"}, []string{"voice.wav: AI Audio Detector (AF-1)", "verdict: ", "job "}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var out, errOut bytes.Buffer
+			require.NoError(t, run(t.Context(), tc.args, noEnv, &out, &errOut), errOut.String())
+			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+			require.Len(t, lines, 1+len(tc.want), out.String())
+			assert.Contains(t, lines[0], "embedded Authenta fake", "the first line says the fake is in use")
+			for i, w := range tc.want {
+				assert.True(t, strings.HasPrefix(lines[i+1], w), "line %d: %q, want prefix %q", i+1, lines[i+1], w)
+			}
+			assert.Contains(t, out.String(), " completed in ")
+		})
+	}
+}
+
+func TestDetectJSON(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	require.NoError(t, run(t.Context(), []string{"-json", "../testdata/photo.jpg"}, noEnv, &out, &errOut))
+	_, body, ok := strings.Cut(out.String(), "\n") // the first line names the fake
+	require.True(t, ok)
+	var r report
+	require.NoError(t, json.Unmarshal([]byte(body), &r), body)
+	assert.Equal(t, "photo.jpg", r.File)
+	assert.Equal(t, "AC-1", r.Task)
+	assert.Equal(t, "completed", r.Status)
+	assert.NotEmpty(t, r.JobID)
+	assert.NotNil(t, r.Fake)
+	assert.True(t, json.Valid(r.Result))
+}
+
+func TestDetectRefusesBadInput(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		is   error
+	}{
+		{"unknown type", []string{"../testdata/notes.txt"}, authenta.ErrUnsupportedMediaType},
+		{"unknown task", []string{"-task", "XX-9", "../testdata/photo.jpg"}, authenta.ErrInvalidTaskType},
+		{"wrong type for the task", []string{"-task", "AC-1", "../testdata/clip.mp4"}, authenta.ErrUnsupportedMediaType},
+		{"missing file", []string{"../testdata/nope.jpg"}, authenta.ErrInvalidArgument},
+		{"no file", nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var out, errOut bytes.Buffer
+			err := run(t.Context(), tc.args, noEnv, &out, &errOut)
+			require.Error(t, err)
+			if tc.is != nil {
+				assert.ErrorIs(t, err, tc.is)
+			}
+		})
+	}
+}

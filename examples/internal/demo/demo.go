@@ -1,0 +1,92 @@
+// Package demo holds what the examples share: connecting to the real
+// service or to the embedded fake, choosing a task type for a file, and
+// saying a result in words.
+package demo
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/phospheneai/authenta-go"
+	"github.com/phospheneai/authenta-go/authentatest"
+)
+
+// Connect returns a client for the real service when AUTHENTA_API_KEY is
+// set; otherwise it starts the embedded fake platform and says so on the
+// first line of out. Call the returned function when done.
+func Connect(getenv func(string) string, out io.Writer, opts ...authenta.Option) (*authenta.Client, func(), error) {
+	if strings.TrimSpace(getenv(authenta.EnvAPIKey)) != "" {
+		c, err := authenta.NewClient(opts...)
+		return c, func() {}, err
+	}
+	srv, err := authentatest.Start()
+	if err != nil {
+		return nil, nil, fmt.Errorf("start the embedded fake: %w", err)
+	}
+	fmt.Fprintf(out, "No %s set: using the embedded Authenta fake at %s (simulated results, no credits spent).\n", authenta.EnvAPIKey, srv.URL)
+	c, err := srv.NewClient(opts...)
+	if err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	return c, srv.Close, nil
+}
+
+// TaskFor chooses a task type: the one named (ID, slug or model code), or
+// else the usual one for the file's type.
+func TaskFor(name, file string) (authenta.TaskType, error) {
+	if name != "" {
+		return authenta.ParseTaskType(name)
+	}
+	ct := authenta.ContentTypeFor(file)
+	switch {
+	case ct == "application/pdf":
+		return authenta.DocumentIntelligence, nil
+	case strings.HasPrefix(ct, "image/"):
+		return authenta.AIImageDetection, nil
+	case strings.HasPrefix(ct, "video/"):
+		return authenta.FaceSwapDetection, nil
+	case strings.HasPrefix(ct, "audio/"):
+		return authenta.AIAudioDetection, nil
+	}
+	return authenta.TaskType{}, fmt.Errorf("%w: no task type for %q; name one with -task", authenta.ErrUnsupportedMediaType, file)
+}
+
+// Verdict says a result in a few words, as a person would read it.
+func Verdict(r *authenta.Result) string {
+	var parts []string
+	if r.IsDeepFake != nil {
+		if *r.IsDeepFake {
+			parts = append(parts, "FAKE (manipulated or AI-generated)")
+		} else {
+			parts = append(parts, "REAL (no manipulation found)")
+		}
+	}
+	if r.RealConfidencePercent != nil {
+		parts = append(parts, fmt.Sprintf("confidence it is real %.1f%%", *r.RealConfidencePercent))
+	}
+	if r.IsLive != nil {
+		parts = append(parts, map[bool]string{true: "live person", false: "SPOOF (not a live person)"}[*r.IsLive])
+	}
+	if r.IsSimilar != nil {
+		s := map[bool]string{true: "same person as the reference", false: "DIFFERENT person from the reference"}[*r.IsSimilar]
+		if r.SimilarityScore != nil {
+			s += fmt.Sprintf(" (similarity %.1f)", *r.SimilarityScore)
+		}
+		parts = append(parts, s)
+	}
+	if r.IsFake != nil {
+		parts = append(parts, map[bool]string{true: "FORGED document", false: "genuine document"}[*r.IsFake])
+	}
+	if r.IsTampered != nil && *r.IsTampered {
+		parts = append(parts, "tampered")
+	}
+	if len(r.FaceVector) > 0 {
+		parts = append(parts, fmt.Sprintf("face embedding of %d dimensions", len(r.FaceVector)))
+	}
+	if len(parts) == 0 {
+		return "no verdict fields; see the raw result"
+	}
+	return strings.Join(parts, "; ")
+}
