@@ -20,6 +20,7 @@ import (
 
 func main() {
 	write("photo.jpg", jpegOf(96, 64, 0))
+	write("deepfake.jpg", jpegOf(96, 64, 170)) // the embedded fake calls files named *fake* fake
 	write("selfie.jpg", jpegOf(64, 64, 60))
 	write("reference.jpg", jpegOf(64, 64, 90))
 	write("document.png", pngOf(80, 112))

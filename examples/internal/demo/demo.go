@@ -4,8 +4,10 @@
 package demo
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/phospheneai/authenta-go"
@@ -20,7 +22,7 @@ func Connect(getenv func(string) string, out io.Writer, opts ...authenta.Option)
 		c, err := authenta.NewClient(opts...)
 		return c, func() {}, err
 	}
-	srv, err := authentatest.Start()
+	srv, err := authentatest.Start(authentatest.WithJobHook(simulateFakes))
 	if err != nil {
 		return nil, nil, fmt.Errorf("start the embedded fake: %w", err)
 	}
@@ -31,6 +33,27 @@ func Connect(getenv func(string) string, out io.Writer, opts ...authenta.Option)
 		return nil, nil, err
 	}
 	return c, srv.Close, nil
+}
+
+// simulateFakes makes the embedded fake call a file fake when its name says
+// "fake", so that the examples show both verdicts.
+func simulateFakes(j *authentatest.JobConfig) {
+	for _, in := range j.Inputs {
+		if !strings.Contains(strings.ToLower(in.FileName), "fake") {
+			continue
+		}
+		var doc map[string]any
+		if json.Unmarshal(j.Result, &doc) != nil {
+			return
+		}
+		if _, ok := doc["isDeepFake"]; ok {
+			doc["isDeepFake"] = true
+			doc["RealConfidencePercent"] = 2.7
+		}
+		if b, err := json.Marshal(doc); err == nil {
+			j.Result = b
+		}
+	}
 }
 
 // TaskFor chooses a task type: the one named (ID, slug or model code), or
@@ -50,7 +73,7 @@ func TaskFor(name, file string) (authenta.TaskType, error) {
 	case strings.HasPrefix(ct, "audio/"):
 		return authenta.AIAudioDetection, nil
 	}
-	return authenta.TaskType{}, fmt.Errorf("%w: no task type for %q; name one with -task", authenta.ErrUnsupportedMediaType, file)
+	return authenta.TaskType{}, fmt.Errorf("%w: no task type for %q; name one with -task", authenta.ErrUnsupportedMediaType, filepath.Base(file))
 }
 
 // Verdict says a result in a few words, as a person would read it.
