@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -54,6 +55,18 @@ func simulateFakes(j *authentatest.JobConfig) {
 			j.Result = b
 		}
 	}
+}
+
+// Sample returns the path of a sample file in examples/testdata, from the
+// module root or from an example's directory (where its test runs).
+func Sample(name string) string {
+	for _, dir := range []string{"examples/testdata", "../testdata", "testdata"} {
+		p := filepath.Join(dir, name)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return filepath.Join("examples/testdata", name)
 }
 
 // TaskFor chooses a task type: the one named (ID, slug or model code), or
