@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -283,7 +284,7 @@ func TestDetectConcurrent(t *testing.T) {
 	t.Parallel()
 	srv := authentatest.NewServer(t)
 	c := srv.Client()
-	const n = 200
+	const n = 100
 	var wg sync.WaitGroup
 	errs := make([]error, n)
 	ids := make([]string, n)
@@ -293,7 +294,8 @@ func TestDetectConcurrent(t *testing.T) {
 			defer wg.Done()
 			data := []byte("image-" + strconv.Itoa(i))
 			d, err := c.DetectReader(ctxFor(t), authenta.AIImageDetection, "img"+strconv.Itoa(i)+".png",
-				bytes.NewReader(data), int64(len(data)), &authenta.DetectOptions{Wait: fastWait})
+				bytes.NewReader(data), int64(len(data)),
+				&authenta.DetectOptions{Wait: &authenta.WaitOptions{MinInterval: 5 * time.Millisecond, MaxInterval: 20 * time.Millisecond}})
 			errs[i] = err
 			if err == nil {
 				ids[i] = d.Job.ID

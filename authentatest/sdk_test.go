@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"testing"
 	"time"
@@ -442,6 +443,9 @@ func TestSDKErrorSentinels(t *testing.T) {
 			}
 			assert.NotEmpty(t, ae.Message)
 			assert.NotContains(t, ae.Message, "<", "markup stripped")
+			if tt.faults == nil {
+				assert.NotEmpty(t, ae.RequestID, "the API's X-Request-Id")
+			}
 			assert.NotContains(t, err.Error(), authentatest.DefaultAPIKey)
 			for _, other := range []error{authenta.ErrInvalidAPIKey, authenta.ErrForbidden, authenta.ErrInsufficientBalance,
 				authenta.ErrJobNotFound, authenta.ErrInvalidTaskType, authenta.ErrUnsupportedMediaType, authenta.ErrConflict,
@@ -675,6 +679,12 @@ func TestSDKRetries(t *testing.T) {
 		assert.Equal(t, "SignatureDoesNotMatch", ae.Code)
 		assert.NotContains(t, err.Error(), "X-Amz-Signature")
 		assert.NotContains(t, err.Error(), "StringToSign")
+		u, perr := url.Parse(created.Uploads[0].URL)
+		require.NoError(t, perr)
+		sig := u.Query().Get("X-Amz-Signature")
+		assert.NotContains(t, err.Error(), sig, "the echoed signature stays out of the message")
+		assert.Contains(t, string(ae.Body), sig, "and in the body")
+		assert.NotEmpty(t, ae.RequestID, "from x-amz-request-id")
 		assert.NotErrorIs(t, err, authenta.ErrForbidden, "a storage 403 is not the API key's fault")
 		assert.Equal(t, 1, srv.Count(authentatest.RouteUpload))
 	})

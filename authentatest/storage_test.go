@@ -158,12 +158,12 @@ func TestUploadRetriesCount(t *testing.T) {
 	assert.Equal(t, 3, srv.Count(RouteUpload))
 }
 
-// TestUploadStreams uploads 64 MiB and checks that neither side held it in
+// TestUploadStreams uploads 32 MiB and checks that neither side held it in
 // memory. It is not parallel, so that other tests' allocations do not
 // count.
 func TestUploadStreams(t *testing.T) {
 	srv := NewServer(t)
-	const size = 64 << 20
+	const size = 32 << 20
 	id, urls := createRaw(t, srv, "3", nil, rawInput{"original", "video/mp4", "big.mp4", size})
 
 	want := sha256.New()
@@ -187,7 +187,7 @@ func TestUploadStreams(t *testing.T) {
 	assert.EqualValues(t, size, rec.Bytes)
 	assert.Equal(t, hex.EncodeToString(want.Sum(nil)), rec.SHA256)
 	assert.Nil(t, rec.Data)
-	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(8<<20), "allocated while streaming 64 MiB")
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(8<<20), "allocated while streaming 32 MiB")
 }
 
 // pattern is an endless reader of a repeating 251-byte pattern, cheap

@@ -51,13 +51,13 @@ func patternSum(size int64) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// TestSDKUploadStreams sends 64 MiB through Jobs.Upload twice, from an
+// TestSDKUploadStreams sends 32 MiB through Jobs.Upload twice, from an
 // io.ReaderAt and from a plain reader, and checks that the storage host got
 // every byte with an explicit length, and that nobody held the body in
 // memory. It is not parallel, so that other tests' allocations do not
 // count.
 func TestSDKUploadStreams(t *testing.T) {
-	const size = 64 << 20
+	const size = 32 << 20
 	srv := authentatest.NewServer(t)
 	c := srv.Client()
 	ctx := ctxFor(t)
@@ -80,7 +80,8 @@ func TestSDKUploadStreams(t *testing.T) {
 		runtime.ReadMemStats(&before)
 		require.NoError(t, c.Jobs.Upload(ctx, created.Uploads[0], b.body(), size, "video/mp4"), b.name)
 		runtime.ReadMemStats(&after)
-		assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(16<<20), "%s: allocated while uploading 64 MiB", b.name)
+		t.Logf("%s: %d KiB allocated", b.name, (after.TotalAlloc-before.TotalAlloc)>>10)
+		assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(8<<20), "%s: allocated while uploading 32 MiB", b.name)
 
 		rec, ok := srv.Upload(created.Job.ID, "original")
 		require.True(t, ok)
