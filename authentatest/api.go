@@ -139,7 +139,7 @@ func (s *Server) authorize(r *http.Request, route Route) (string, *apiError) {
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, rt routeMatch) {
-	w.Header().Set("X-Request-Id", "req_"+strconv.FormatInt(time.Now().UnixNano(), 36))
+	w.Header().Set("X-Request-Id", "req_"+strconv.FormatUint(s.reqIDs.Add(1), 10))
 	if rt.route == "" {
 		if rt.id != "" || strings.HasPrefix(r.URL.Path, apiJobs) {
 			w.Header().Set("Allow", "GET, POST, DELETE")

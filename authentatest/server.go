@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,6 +38,7 @@ type Server struct {
 	secret       []byte
 	done         chan struct{}
 	closeOnce    sync.Once
+	reqIDs       atomic.Uint64 // X-Request-Id of API answers
 
 	mu       sync.Mutex // guards what follows
 	keys     map[string]*Key
