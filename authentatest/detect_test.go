@@ -285,6 +285,7 @@ func TestDetectConcurrent(t *testing.T) {
 	srv := authentatest.NewServer(t)
 	c := srv.Client()
 	const n = 100
+	ctx := ctxFor(t)
 	var wg sync.WaitGroup
 	errs := make([]error, n)
 	ids := make([]string, n)
@@ -293,7 +294,7 @@ func TestDetectConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			data := []byte("image-" + strconv.Itoa(i))
-			d, err := c.DetectReader(ctxFor(t), authenta.AIImageDetection, "img"+strconv.Itoa(i)+".png",
+			d, err := c.DetectReader(ctx, authenta.AIImageDetection, "img"+strconv.Itoa(i)+".png",
 				bytes.NewReader(data), int64(len(data)),
 				&authenta.DetectOptions{Wait: &authenta.WaitOptions{MinInterval: 5 * time.Millisecond, MaxInterval: 20 * time.Millisecond}})
 			errs[i] = err

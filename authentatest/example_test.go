@@ -63,18 +63,17 @@ func Example() {
 	// has removed the job.
 	_ = srv.SetOutcome(authentatest.Failed("image could not be decoded"))
 	_, err = s.Screen(ctx, "broken.png", []byte("not really a PNG"))
-	fmt.Println(errors.Is(err, authenta.ErrJobFailed))
-	fmt.Println(err)
+	var step *authenta.StepError
+	fmt.Println(errors.Is(err, authenta.ErrJobFailed), errors.As(err, &step) && step.Step == authenta.StepWait)
 	failed, _ := srv.Job("2")
-	fmt.Println("removed:", failed.Deleted)
+	fmt.Println("removed:", failed.Deleted, failed.ErrorMessage)
 
 	// Output:
 	// rejected <nil>
 	// AC-1 completed avatar.png image/png
 	// bytes uploaded: 21 in 1 PUT
-	// true
-	// screen broken.png: authenta: wait: job 2 failed: image could not be decoded (job 2 removed)
-	// removed: true
+	// true true
+	// removed: true image could not be decoded
 }
 
 // ExampleServer_Fail shows the SDK retrying through injected server errors,
