@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -164,24 +165,40 @@ func TestDetectContextEndsDuringWait(t *testing.T) {
 	}
 }
 
-// TestSDKShortUploadBodyIsNotRetried documents an SDK issue found with this
-// fake: an upload whose io.ReaderAt body is shorter than the declared size
-// fails in net/http with "ContentLength=N with Body length M", a mistake of
-// the caller that no retry can fix, yet internal/retry treats it as a
-// transient network error and sends the upload 1+3 times, with backoff.
-// Set AUTHENTATEST_SDK_BUGS=1 to run it.
+// readerAtOnly hides every method of its reader but ReadAt and Read, so
+// the SDK cannot tell the body's size before reading it.
+type readerAtOnly struct{ r *bytes.Reader }
+
+func (r readerAtOnly) Read(p []byte) (int, error)              { return r.r.Read(p) }
+func (r readerAtOnly) ReadAt(p []byte, off int64) (int, error) { return r.r.ReadAt(p, off) }
+
+// TestSDKShortUploadBodyIsNotRetried: an upload body shorter than the
+// declared size is the caller's mistake, which no retry can fix. A body
+// that tells its size is refused before anything is sent; one that does
+// not is sent once and not retried.
 func TestSDKShortUploadBodyIsNotRetried(t *testing.T) {
-	if os.Getenv("AUTHENTATEST_SDK_BUGS") == "" {
-		t.Skip("known SDK issue (internal/retry/policy.go transient); set AUTHENTATEST_SDK_BUGS=1 to run")
-	}
 	t.Parallel()
-	srv := authentatest.NewServer(t)
-	c := srv.Client()
-	ctx := ctxFor(t)
-	created, err := c.Jobs.Create(ctx, &authenta.JobRequest{TaskType: authenta.AIImageDetection,
-		Inputs: []authenta.Input{{Slot: "original", FileName: "a.png", ContentType: "image/png", Size: 10}}})
-	require.NoError(t, err)
-	err = c.Jobs.Upload(ctx, created.Uploads[0], bytes.NewReader([]byte("abc")), 10, "image/png")
-	require.Error(t, err)
-	assert.Equal(t, 1, srv.Count(authentatest.RouteUpload), "a body shorter than its declared size is not worth a retry")
+	tests := []struct {
+		name  string
+		body  func() io.Reader
+		sends int // at most: a body that fails before the headers are flushed never reaches the server
+	}{
+		{"bytes.Reader: refused before sending", func() io.Reader { return bytes.NewReader([]byte("abc")) }, 0},
+		{"ReaderAt of unknown size: sent once", func() io.Reader { return readerAtOnly{bytes.NewReader([]byte("abc"))} }, 1},
+		{"plain reader: sent once", func() io.Reader { return io.MultiReader(strings.NewReader("abc")) }, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := authentatest.NewServer(t)
+			c := srv.Client()
+			ctx := ctxFor(t)
+			created, err := c.Jobs.Create(ctx, &authenta.JobRequest{TaskType: authenta.AIImageDetection,
+				Inputs: []authenta.Input{{Slot: "original", FileName: "a.png", ContentType: "image/png", Size: 10}}})
+			require.NoError(t, err)
+			err = c.Jobs.Upload(ctx, created.Uploads[0], tc.body(), 10, "image/png")
+			require.ErrorIs(t, err, authenta.ErrInvalidArgument)
+			assert.LessOrEqual(t, srv.Count(authentatest.RouteUpload), tc.sends, "a body shorter than its declared size is not worth a retry")
+		})
+	}
 }
