@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/phospheneai/authenta-go/internal/retry"
@@ -52,13 +53,16 @@ func (s *JobsService) Upload(ctx context.Context, u Upload, body io.Reader, size
 				return fmt.Errorf("authenta: upload %s: %w", u.Slot, err)
 			}
 		}
+		if n, known := sizeOf(body); known && n-off < size {
+			return fmt.Errorf("%w: upload %s: the body holds %d bytes, not the %d declared", ErrInvalidArgument, u.Slot, max(n-off, 0), size)
+		}
 		req.GetBody = func() (io.ReadCloser, error) {
-			return io.NopCloser(io.NewSectionReader(ra, off, size)), nil
+			return io.NopCloser(&exactReader{r: io.NewSectionReader(ra, off, size), left: size}), nil
 		}
 		req.Body, _ = req.GetBody()
 	default:
 		// Read once: no GetBody, and the retry policy is told not to try.
-		req.Body = io.NopCloser(io.LimitReader(body, size))
+		req.Body = io.NopCloser(&exactReader{r: body, left: size})
 		req = req.WithContext(retry.WithMark(ctx, retry.Once))
 	}
 	resp, err := s.c.send(s.c.storage, req, scopeStorage)
@@ -86,4 +90,44 @@ func checkUpload(u Upload, body io.Reader, size int64, contentType string) (stri
 		return "", fmt.Errorf("%w: upload URL for slot %q is not an absolute http(s) URL", ErrInvalidArgument, u.Slot)
 	}
 	return raw, nil
+}
+
+// sizeOf returns the total size of a body that can tell it without reading.
+func sizeOf(body io.Reader) (int64, bool) {
+	switch b := body.(type) {
+	case interface{ Size() int64 }: // *bytes.Reader, *strings.Reader, *io.SectionReader
+		return b.Size(), true
+	case interface{ Stat() (os.FileInfo, error) }: // *os.File
+		if fi, err := b.Stat(); err == nil && fi.Mode().IsRegular() {
+			return fi.Size(), true
+		}
+	}
+	return 0, false
+}
+
+// exactReader reads exactly left bytes of r: more are not read, and fewer
+// end the upload with an error that no retry can fix (net/http would
+// otherwise report a mismatch that the retry policy takes for a network
+// failure).
+type exactReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (e *exactReader) Read(p []byte) (int, error) {
+	if e.left <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > e.left {
+		p = p[:e.left]
+	}
+	n, err := e.r.Read(p)
+	e.left -= int64(n)
+	if err == io.EOF && e.left > 0 {
+		return n, &retry.Permanent{Err: fmt.Errorf("%w: upload body ended %d bytes short of its declared size", ErrInvalidArgument, e.left)}
+	}
+	if e.left == 0 && err == nil {
+		err = io.EOF
+	}
+	return n, err
 }
