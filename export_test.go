@@ -1,0 +1,24 @@
+package authenta
+
+// Test hooks for the tests in package authenta_test. This file is compiled
+// only by "go test", so nothing here is part of the public API.
+
+import (
+	"net/http"
+	"net/url"
+)
+
+// Clock is the client's time source (the unexported clock interface):
+// Now, and Sleep(ctx, d) that returns early with ctx's error. A test type
+// with these two methods satisfies it.
+type Clock = clock
+
+// SetClock swaps the time source of c: Wait's schedule, HTTP-date
+// Retry-After, and upload expiry. Call it before c sends any request.
+func SetClock(c *Client, clk Clock) { c.clock = clk }
+
+// NewBearerTransport returns the auth layer the API client uses, over base,
+// for the API origin of apiBase.
+func NewBearerTransport(base http.RoundTripper, key string, apiBase *url.URL) http.RoundTripper {
+	return newBearerTransport(base, key, apiBase)
+}
