@@ -169,17 +169,18 @@ func TestConnectionFaults(t *testing.T) {
 
 func TestLatency(t *testing.T) {
 	t.Parallel()
-	srv := NewServer(t, WithLatency(RouteList, 30*time.Millisecond))
+	const d = 100 * time.Millisecond
+	srv := NewServer(t, WithLatency(RouteList, d))
 	start := time.Now()
 	assert.Equal(t, 200, call(t, srv, "GET", srv.URL+"/api/v1/jobs", DefaultAPIKey, nil).Status)
-	assert.GreaterOrEqual(t, time.Since(start), 30*time.Millisecond)
+	assert.GreaterOrEqual(t, time.Since(start), d)
 
 	srv.SetLatency(RouteList, 0)
-	srv.SetLatency(RouteAll, 20*time.Millisecond)
-	srv.Inject(RouteGet, Fault{Delay: 20 * time.Millisecond})
+	srv.SetLatency(RouteAll, d/2)
+	srv.Inject(RouteGet, Fault{Delay: d / 2})
 	start = time.Now()
 	assert.Equal(t, 404, call(t, srv, "GET", jobURL(srv, "1", ""), DefaultAPIKey, nil).Status)
-	assert.GreaterOrEqual(t, time.Since(start), 40*time.Millisecond, "route latency plus the fault's delay")
+	assert.GreaterOrEqual(t, time.Since(start), d, "route latency plus the fault's delay")
 	q := srv.RequestsTo(RouteGet)
 	require.Len(t, q, 1)
 	assert.False(t, q[0].Fault, "a delay alone does not decide the answer")
@@ -188,8 +189,8 @@ func TestLatency(t *testing.T) {
 	call(t, srv, "GET", srv.URL+"/api/v1/jobs", DefaultAPIKey, nil)
 	q = srv.RequestsTo(RouteList)
 	require.Len(t, q, 2)
-	assert.GreaterOrEqual(t, q[0].Duration, 30*time.Millisecond, "recorded with its delay")
-	assert.Less(t, q[1].Duration, 20*time.Millisecond, "no delay any more")
+	assert.GreaterOrEqual(t, q[0].Duration, d, "recorded with its delay")
+	assert.Less(t, q[1].Duration, d, "no delay any more")
 }
 
 func TestCloseDuringLatency(t *testing.T) {

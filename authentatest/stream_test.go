@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -127,37 +126,35 @@ func TestDetectContextEndsDuringWait(t *testing.T) {
 		name        string
 		hold        authenta.Status
 		wantRemoved bool
+		wantStatus  authenta.Status
 	}{
-		{"queued job is cancelled and deleted", authenta.StatusQueued, true},
-		{"processing job cannot be removed", authenta.StatusProcessing, false},
+		{"queued job is cancelled and deleted", authenta.StatusQueued, true, authenta.StatusCancelled},
+		{"processing job cannot be removed", authenta.StatusProcessing, false, authenta.StatusProcessing},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			srv := authentatest.NewServer(t, authentatest.WithSchedule(authentatest.Steps(authentatest.Forever, authentatest.Forever)))
-			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			ctx, cancel := context.WithCancel(ctxFor(t))
 			defer cancel()
+			wait := *fastWait
+			wait.OnPoll = func(j *authenta.Job) {
+				// The caller gives up after the first poll, with the job
+				// held where the case wants it.
+				if tt.hold == authenta.StatusProcessing {
+					_ = srv.SetJobStatus(j.ID, authenta.StatusProcessing, "")
+				}
+				cancel()
+			}
 			_, err := srv.Client().DetectReader(ctx, authenta.AIImageDetection, "a.png", bytes.NewReader([]byte("png")), 3,
-				&authenta.DetectOptions{Wait: fastWait, OnCreated: func(j *authenta.Job) {
-					if tt.hold == authenta.StatusProcessing {
-						// Hold the job processing as soon as it is queued.
-						go func() {
-							for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); {
-								if info, _ := srv.Job(j.ID); info.Status == authenta.StatusQueued {
-									_ = srv.SetJobStatus(j.ID, authenta.StatusProcessing, "")
-									return
-								}
-								time.Sleep(time.Millisecond)
-							}
-						}()
-					}
-				}})
-			require.ErrorIs(t, err, context.DeadlineExceeded)
+				&authenta.DetectOptions{Wait: &wait})
+			require.ErrorIs(t, err, context.Canceled)
 			se := stepError(t, err)
 			assert.Equal(t, authenta.StepWait, se.Step)
 			assert.Equal(t, tt.wantRemoved, se.Removed)
 			info, _ := srv.Job(se.JobID)
 			assert.Equal(t, tt.wantRemoved, info.Deleted)
+			assert.Equal(t, tt.wantStatus, info.Status)
 			assert.Equal(t, 1, srv.CountJob(authentatest.RouteCancel, se.JobID), "a finalized job is cancelled first")
 			if !tt.wantRemoved {
 				assert.ErrorIs(t, se.Cleanup, authenta.ErrConflict)
