@@ -143,18 +143,20 @@ func (c *Client) retryClient(user *http.Client, rt http.RoundTripper, s settings
 	return rc
 }
 
-// lastResponse is the retry client's ErrorHandler: after the last attempt
-// it hands back the last response, so its error body is decoded rather
-// than drained, and strips URL query strings from transport errors.
+// lastResponse is the retry client's ErrorHandler. When the attempts ran
+// out on an error status it hands back the last response, so that its error
+// body is decoded rather than drained. When they ended on an error (a
+// network failure, a redirect loop, a cancelled context, a body that could
+// not be replayed) it returns that error, with URL query strings stripped,
+// and closes any response that came with it (net/http returns the last 3xx
+// of a redirect loop beside its error; a failed rewind comes after the last
+// response was already drained).
 func lastResponse(resp *http.Response, err error, _ int) (*http.Response, error) {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		if resp != nil {
-			drainClose(resp.Body)
-		}
-		return nil, sanitizeError(err)
+	if err == nil {
+		return resp, nil
 	}
 	if resp != nil {
-		return resp, nil
+		drainClose(resp.Body)
 	}
 	return nil, sanitizeError(err)
 }
@@ -251,14 +253,45 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		return nil
 	}
-	dec := json.NewDecoder(io.LimitReader(resp.Body, maxResponseBody))
-	if err := dec.Decode(out); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil // an empty 2xx body is a success with nothing to decode
-		}
+	b, err := readBody(resp.Body, resp.ContentLength, maxResponseBody)
+	if err != nil {
+		return fmt.Errorf("authenta: %s %s: read response (HTTP %d): %w", cl.method, cl.path, resp.StatusCode, sanitizeError(err))
+	}
+	if b = bytes.TrimSpace(b); len(b) == 0 {
+		return nil // an empty 2xx body is a success with nothing to decode
+	}
+	// The SDK's response types validate their input themselves; calling
+	// them directly saves encoding/json a scan of the whole body.
+	if u, ok := out.(json.Unmarshaler); ok {
+		err = u.UnmarshalJSON(b)
+	} else {
+		err = json.Unmarshal(b, out)
+	}
+	if err != nil {
 		return fmt.Errorf("authenta: %s %s: decode response (HTTP %d): %w", cl.method, cl.path, resp.StatusCode, err)
 	}
 	return nil
+}
+
+// errTooLarge reports a response body over the SDK's bound.
+var errTooLarge = errors.New("response body too large")
+
+// readBody reads a whole body of at most limit bytes, sized by the declared
+// length when there is one (never trusted beyond the limit).
+func readBody(r io.Reader, declared int64, limit int64) ([]byte, error) {
+	size := int64(512)
+	if declared >= 0 {
+		size = min(declared, limit) + 1 // +1: reaching EOF needs no growth
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > limit {
+		return nil, fmt.Errorf("%w: more than %d MiB", errTooLarge, limit>>20)
+	}
+	return buf.Bytes(), nil
 }
 
 // send runs req through rc (retries, and auth for the API client). A

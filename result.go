@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -143,12 +142,9 @@ func (s *JobsService) download(ctx context.Context, rawURL string) ([]byte, erro
 		return nil, err
 	}
 	defer drainClose(resp.Body)
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResultBody+1))
+	b, err := readBody(resp.Body, resp.ContentLength, maxResultBody)
 	if err != nil {
 		return nil, fmt.Errorf("authenta: download result: %w", sanitizeError(err))
-	}
-	if len(b) > maxResultBody {
-		return nil, fmt.Errorf("authenta: result document exceeds %d MiB", maxResultBody>>20)
 	}
 	return b, nil
 }

@@ -2,6 +2,7 @@ package authenta
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/phospheneai/authenta-go/internal/lenient"
@@ -12,7 +13,9 @@ import (
 // as raw JSON and interpreted leniently, and a surprising field is skipped,
 // never fatal.
 
-type wireJob struct {
+// wireJobFields are a job's fields that are read the same way whatever
+// the shape around them.
+type wireJobFields struct {
 	ID           json.RawMessage `json:"id"`
 	JobID        json.RawMessage `json:"jobId"`
 	MID          json.RawMessage `json:"mid"` // legacy media id
@@ -20,7 +23,6 @@ type wireJob struct {
 	Data         json.RawMessage `json:"data"`
 	TaskTypeID   json.RawMessage `json:"taskTypeId"`
 	TaskTypeSlug json.RawMessage `json:"taskTypeSlug"`
-	TaskType     json.RawMessage `json:"taskType"`
 	Status       json.RawMessage `json:"status"`
 	CreatedAt    json.RawMessage `json:"createdAt"`
 	UpdatedAt    json.RawMessage `json:"updatedAt"`
@@ -29,22 +31,71 @@ type wireJob struct {
 	Error        json.RawMessage `json:"error"`
 	Message      json.RawMessage `json:"message"`
 	Cost         json.RawMessage `json:"cost"`
-	Inputs       json.RawMessage `json:"inputs"`
-	Artifacts    json.RawMessage `json:"artifacts"`
 	Result       json.RawMessage `json:"result"`
 	ResultURL    json.RawMessage `json:"resultURL"`
+}
+
+// wireJobTyped is the common shape, decoded in one pass: inputs and
+// artifacts are arrays of objects and taskType an object. Any other shape
+// fails to decode into it and takes wireJob's lenient path.
+type wireJobTyped struct {
+	wireJobFields
+	TaskType  *wireTaskType   `json:"taskType"`
+	Inputs    []*wireInput    `json:"inputs"`
+	Artifacts []*wireArtifact `json:"artifacts"`
+}
+
+// wireJob reads the parts that vary in shape as raw JSON.
+type wireJob struct {
+	wireJobFields
+	TaskType  json.RawMessage `json:"taskType"`
+	Inputs    json.RawMessage `json:"inputs"`
+	Artifacts json.RawMessage `json:"artifacts"`
+}
+
+type wireTaskType struct{ ID, Slug json.RawMessage }
+
+type wireArtifact struct {
+	ID, Kind, SlotName, Slot, Status, ContentType, DownloadURL, URL, CreatedAt, Metadata json.RawMessage
+}
+
+func (a *wireArtifact) artifact() Artifact {
+	return Artifact{
+		ID:          lenient.String(a.ID),
+		Kind:        lenient.String(a.Kind),
+		Slot:        firstString(a.SlotName, a.Slot),
+		Status:      lenient.String(a.Status),
+		ContentType: lenient.String(a.ContentType),
+		DownloadURL: firstString(a.DownloadURL, a.URL),
+		CreatedAt:   lenient.Time(a.CreatedAt),
+		Metadata:    nonNull(a.Metadata),
+	}
 }
 
 // UnmarshalJSON decodes a job from any of the shapes the service sends:
 // flat with "jobId" or "id" (number or string), or nested as {"job": {...}}
 // or {"data": {...}}.
 func (j *Job) UnmarshalJSON(b []byte) error {
+	// The fast path: one pass of encoding/json over the common shape.
+	var t wireJobTyped
+	if json.Unmarshal(b, &t) == nil && !t.isWrapper() {
+		j.fill(&t.wireJobFields, t.TaskType)
+		j.addInputs(t.Inputs)
+		for _, a := range t.Artifacts {
+			if a != nil {
+				j.Artifacts = append(j.Artifacts, a.artifact())
+			}
+		}
+		j.addLegacyResultURL(&t.wireJobFields)
+		return nil
+	}
+
+	// The lenient path: every field on its own, whatever its shape.
 	var w wireJob
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	// A wrapper with the job inside: {"job": {...}} or {"data": {...}}.
-	if !lenient.Present(w.ID) && !lenient.Present(w.JobID) {
+	if w.isWrapper() { // {"job": {...}} or {"data": {...}}
 		for _, inner := range []json.RawMessage{w.Job, w.Data} {
 			if lenient.IsObject(inner) {
 				if err := j.UnmarshalJSON(inner); err != nil {
@@ -55,19 +106,43 @@ func (j *Job) UnmarshalJSON(b []byte) error {
 			}
 		}
 	}
+	var tt *wireTaskType
+	if lenient.IsObject(w.TaskType) {
+		tt = new(wireTaskType)
+		if json.Unmarshal(w.TaskType, tt) != nil {
+			tt = nil
+		}
+	}
+	j.fill(&w.wireJobFields, tt)
+	j.mergeInputs(w.Inputs)
+	for _, raw := range lenient.Objects(w.Artifacts) {
+		var a wireArtifact
+		if json.Unmarshal(raw, &a) == nil {
+			j.Artifacts = append(j.Artifacts, a.artifact())
+		}
+	}
+	j.addLegacyResultURL(&w.wireJobFields)
+	return nil
+}
+
+// isWrapper reports a job nested in {"job": ...} or {"data": ...} rather
+// than described at the top level.
+func (w *wireJobFields) isWrapper() bool {
+	return !lenient.Present(w.ID) && !lenient.Present(w.JobID) && (lenient.IsObject(w.Job) || lenient.IsObject(w.Data))
+}
+
+// fill sets the job from the fields every shape shares.
+func (j *Job) fill(w *wireJobFields, tt *wireTaskType) {
 	*j = Job{}
 	j.ID = firstString(w.ID, w.JobID, w.MID)
 	j.TaskTypeID, _ = lenient.Int(w.TaskTypeID)
 	j.TaskTypeSlug = lenient.String(w.TaskTypeSlug)
-	if lenient.IsObject(w.TaskType) { // {"taskType": {"id": "1", "slug": "..."}}
-		var tt struct{ ID, Slug json.RawMessage }
-		if json.Unmarshal(w.TaskType, &tt) == nil {
-			if j.TaskTypeID == 0 {
-				j.TaskTypeID, _ = lenient.Int(tt.ID)
-			}
-			if j.TaskTypeSlug == "" {
-				j.TaskTypeSlug = lenient.String(tt.Slug)
-			}
+	if tt != nil { // {"taskType": {"id": "1", "slug": "..."}}
+		if j.TaskTypeID == 0 {
+			j.TaskTypeID, _ = lenient.Int(tt.ID)
+		}
+		if j.TaskTypeSlug == "" {
+			j.TaskTypeSlug = lenient.String(tt.Slug)
 		}
 	}
 	j.RawStatus = lenient.String(w.Status)
@@ -84,38 +159,36 @@ func (j *Job) UnmarshalJSON(b []byte) error {
 	}
 	j.Message = lenient.String(w.Message)
 	j.Cost = lenient.Float(w.Cost)
-	j.mergeInputs(w.Inputs)
-	for _, raw := range lenient.Objects(w.Artifacts) {
-		var a struct {
-			ID, Kind, SlotName, Slot, Status, ContentType, DownloadURL, URL, CreatedAt, Metadata json.RawMessage
-		}
-		if json.Unmarshal(raw, &a) != nil {
-			continue
-		}
-		j.Artifacts = append(j.Artifacts, Artifact{
-			ID:          lenient.String(a.ID),
-			Kind:        lenient.String(a.Kind),
-			Slot:        firstString(a.SlotName, a.Slot),
-			Status:      lenient.String(a.Status),
-			ContentType: lenient.String(a.ContentType),
-			DownloadURL: firstString(a.DownloadURL, a.URL),
-			CreatedAt:   lenient.Time(a.CreatedAt),
-			Metadata:    nonNull(a.Metadata),
-		})
-	}
-	if u := lenient.String(w.ResultURL); u != "" { // legacy media record
-		j.Artifacts = append(j.Artifacts, Artifact{Kind: "result", ContentType: "application/json", DownloadURL: u})
-	}
 	j.InlineResult = nonNull(w.Result)
-	return nil
 }
 
-// mergeInputs adds the inputs described in raw to those the job already has
-// (by slot).
+// addLegacyResultURL turns a legacy media record's resultURL into a result
+// artifact.
+func (j *Job) addLegacyResultURL(w *wireJobFields) {
+	if u := lenient.String(w.ResultURL); u != "" {
+		j.Artifacts = append(j.Artifacts, Artifact{Kind: "result", ContentType: "application/json", DownloadURL: u})
+	}
+}
+
+// mergeInputs adds the inputs described in raw (an array of objects, or
+// one object) to those the job already has.
 func (j *Job) mergeInputs(raw json.RawMessage) {
-	for _, in := range lenient.Objects(raw) {
-		var w wireInput
-		if json.Unmarshal(in, &w) != nil {
+	objs := lenient.Objects(raw)
+	ins := make([]*wireInput, 0, len(objs))
+	for _, o := range objs {
+		w := new(wireInput)
+		if json.Unmarshal(o, w) == nil {
+			ins = append(ins, w)
+		}
+	}
+	j.addInputs(ins)
+}
+
+// addInputs adds inputs to those the job already has, replacing any in the
+// same slot. Upload descriptors that say nothing about the file are skipped.
+func (j *Job) addInputs(ins []*wireInput) {
+	for _, w := range ins {
+		if w == nil {
 			continue
 		}
 		i := w.input()
@@ -226,6 +299,9 @@ func (l *wireList) UnmarshalJSON(b []byte) error {
 	var items json.RawMessage
 	trimmed := strings.TrimSpace(string(b))
 	if strings.HasPrefix(trimmed, "[") {
+		if !json.Valid(b) {
+			return errors.New("authenta: list response is not valid JSON")
+		}
 		items = b
 	} else {
 		var env struct {

@@ -30,6 +30,9 @@ func String(raw json.RawMessage) string {
 	}
 	switch raw[0] {
 	case '"':
+		if s, ok := plainString(raw); ok {
+			return s
+		}
 		var s string
 		if json.Unmarshal(raw, &s) == nil {
 			return s
@@ -46,6 +49,22 @@ func String(raw json.RawMessage) string {
 		return n.String()
 	}
 	return ""
+}
+
+// plainString returns the contents of a quoted JSON string that needs no
+// unescaping: printable ASCII without backslashes or quotes (ids, statuses,
+// timestamps, presigned URLs), without a trip through encoding/json.
+func plainString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	body := raw[1 : len(raw)-1]
+	for _, c := range body {
+		if c < 0x20 || c >= 0x80 || c == '\\' || c == '"' {
+			return "", false
+		}
+	}
+	return string(body), true
 }
 
 // Int reads an integer from a JSON number or a numeric string.
