@@ -45,7 +45,7 @@ type config struct {
 func defaultConfig() config {
 	return config{
 		keys:         []Key{{Token: DefaultAPIKey, Permissions: PermAll, Balance: DefaultBalance}},
-		schedule:     DefaultSchedule,
+		schedule:     DefaultSchedule(),
 		results:      map[int]json.RawMessage{},
 		costs:        map[int]float64{},
 		firstID:      1,
@@ -125,8 +125,11 @@ const Forever = -1
 
 // DefaultSchedule keeps a job queued for 2ms and processing for 3ms, so
 // that the first poll after finalize, however early, sees a job in
-// progress, and any poll 5ms later sees it done.
-var DefaultSchedule = Schedule{QueuedFor: 2 * time.Millisecond, ProcessingFor: 3 * time.Millisecond}
+// progress, and any poll 5ms later sees it done. It is a function, not a
+// variable, so that no test can change it for every other.
+func DefaultSchedule() Schedule {
+	return Schedule{QueuedFor: 2 * time.Millisecond, ProcessingFor: 3 * time.Millisecond}
+}
 
 // Steps is a schedule measured in GETs only: the job is seen queued by
 // queued polls and processing by processing polls, then it ends.
@@ -342,7 +345,7 @@ func WithKey(k Key) Option {
 }
 
 // WithSchedule sets how long finalized jobs stay queued and processing
-// (DefaultSchedule by default).
+// (DefaultSchedule() by default).
 func WithSchedule(s Schedule) Option {
 	return func(c *config) error {
 		if err := s.validate(); err != nil {
