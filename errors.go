@@ -11,22 +11,22 @@ import (
 // the sentinel with errors.Is, through any wrapping the SDK adds. Use
 // errors.As with *APIError for the details of a server's answer.
 var (
-	ErrMissingAPIKey        = errors.New("authenta: missing API key")              // no key given
-	ErrInvalidAPIKey        = errors.New("authenta: invalid API key")              // INVALID_API_KEY, IAM001, or a 401
-	ErrForbidden            = errors.New("authenta: forbidden")                    // FORBIDDEN, IAM002, or a 403
-	ErrInsufficientBalance  = errors.New("authenta: insufficient balance")         // INSUFFICIENT_BALANCE, U007, or a 402
-	ErrQuotaExceeded        = errors.New("authenta: quota exceeded")               // AA001
-	ErrInvalidTaskType      = errors.New("authenta: invalid task type")            // INVALID_TASK_TYPE
-	ErrUnsupportedMediaType = errors.New("authenta: unsupported media type")       // UNSUPPORTED_MEDIA_TYPE, or a local check before upload
-	ErrJobNotFound          = errors.New("authenta: job not found")                // JOB_NOT_FOUND, or a 404 from a jobs endpoint
-	ErrConflict             = errors.New("authenta: conflict")                     // 409 or 422 (e.g. cancelling a job that is processing)
-	ErrRateLimited          = errors.New("authenta: rate limited")                 // 429 after retries
-	ErrServer               = errors.New("authenta: server error")                 // 5xx after retries
-	ErrJobFailed            = errors.New("authenta: job failed")                   // Wait/Detect: the job ended failed
-	ErrJobCancelled         = errors.New("authenta: job cancelled")                // Wait/Detect: the job ended cancelled
-	ErrInvalidArgument      = errors.New("authenta: invalid argument")             // bad input caught before any request was sent
-	ErrNoResult             = errors.New("authenta: job has no result")            // Result: no result artifact, inline result or result URL
-	ErrUploadURLExpired     = errors.New("authenta: presigned upload URL expired") // Upload: ExpiresAt is in the past
+	ErrMissingAPIKey        = errors.New("authenta: missing API key")        // no key given
+	ErrInvalidAPIKey        = errors.New("authenta: invalid API key")        // INVALID_API_KEY, IAM001, or a 401
+	ErrForbidden            = errors.New("authenta: forbidden")              // FORBIDDEN, IAM002, or a 403
+	ErrInsufficientBalance  = errors.New("authenta: insufficient balance")   // INSUFFICIENT_BALANCE, U007, or a 402
+	ErrQuotaExceeded        = errors.New("authenta: quota exceeded")         // AA001
+	ErrInvalidTaskType      = errors.New("authenta: invalid task type")      // INVALID_TASK_TYPE
+	ErrUnsupportedMediaType = errors.New("authenta: unsupported media type") // UNSUPPORTED_MEDIA_TYPE, or a local check before upload
+	ErrJobNotFound          = errors.New("authenta: job not found")          // JOB_NOT_FOUND, or a 404 from a jobs endpoint
+	ErrConflict             = errors.New("authenta: conflict")               // 409 or 422 (e.g. cancelling a job that is processing)
+	ErrRateLimited          = errors.New("authenta: rate limited")           // 429 after retries
+	ErrServer               = errors.New("authenta: server error")           // 5xx after retries
+	ErrJobFailed            = errors.New("authenta: job failed")             // Wait/Detect: the job ended failed
+	ErrJobCancelled         = errors.New("authenta: job cancelled")          // Wait/Detect: the job ended cancelled
+	ErrInvalidArgument      = errors.New("authenta: invalid argument")       // bad input caught before any request was sent
+	ErrNoResult             = errors.New("authenta: job has no result")      // Result: no result artifact, inline result or result URL
+	ErrUploadURLExpired     = errors.New("authenta: presigned URL expired")  // Upload: ExpiresAt is in the past, or storage says the URL expired
 )
 
 // errScope tells which kind of endpoint answered: a 404 means "job not
@@ -83,7 +83,12 @@ func (e *APIError) sentinel() error {
 		return ErrInsufficientBalance
 	case s == 403:
 		if e.scope == scopeStorage {
-			return nil // an expired or mis-signed presigned URL, not the API key
+			// A presigned URL that expired (S3: AccessDenied, "Request has
+			// expired") or is mis-signed: not a matter of the API key.
+			if strings.Contains(strings.ToLower(e.Message), "expired") {
+				return ErrUploadURLExpired
+			}
+			return nil
 		}
 		return ErrForbidden
 	case s == 404:

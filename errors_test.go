@@ -509,3 +509,26 @@ func BenchmarkRedactURLs(b *testing.B) {
 		})
 	}
 }
+
+// TestStorageExpiredURL: S3 answers an expired presigned URL with 403
+// AccessDenied "Request has expired"; that is ErrUploadURLExpired, not a
+// matter of the API key, while other storage 403s match no sentinel.
+func TestStorageExpiredURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, body string
+		scope      errScope
+		want       error
+	}{
+		{"expired", `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message><X-Amz-Expires>3600</X-Amz-Expires></Error>`, scopeStorage, ErrUploadURLExpired},
+		{"denied", `<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`, scopeStorage, nil},
+		{"expired wording from the API is a 403 like any other", `{"code":"FORBIDDEN","message":"key expired"}`, scopeAPI, ErrForbidden},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := readAPIError(newErrorResponse(403, "application/xml", tc.body), tc.scope, testNow)
+			assertOnlySentinel(t, e, tc.want)
+		})
+	}
+}
