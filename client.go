@@ -90,7 +90,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	} else {
 		baseRT = defaultTransport(s.headerTimeout)
 	}
-	lower := &sdkTransport{base: baseRT, logger: s.logger}
+	lower := &sdkTransport{base: baseRT, logger: s.logger, key: key}
 	uploadRetries := s.uploadRetries
 	if uploadRetries < 0 {
 		uploadRetries = s.maxRetries
@@ -318,17 +318,23 @@ func (c *Client) send(rc *retryablehttp.Client, req *http.Request, scope errScop
 	return resp, nil
 }
 
-// scrub removes the API key from an error the server may have echoed it in.
+// scrub removes the API key from an error the server may have echoed it in:
+// its message, code, request id (all in Error()) and body.
 func (c *Client) scrub(e *APIError) {
 	k := string(*c.key)
 	if k == "" {
 		return
 	}
-	e.Message = strings.ReplaceAll(e.Message, k, redacted)
+	e.Message = c.scrubKey(e.Message)
+	e.Code = c.scrubKey(e.Code)
+	e.RequestID = c.scrubKey(e.RequestID)
 	if bytes.Contains(e.Body, []byte(k)) {
 		e.Body = bytes.ReplaceAll(e.Body, []byte(k), []byte(redacted))
 	}
 }
+
+// scrubKey returns server text with the API key redacted.
+func (c *Client) scrubKey(s string) string { return c.key.scrubFrom(s) }
 
 // drainClose reads a little of what is left of a body, so the connection
 // can be reused, and closes it.

@@ -18,6 +18,7 @@ import (
 type sdkTransport struct {
 	base   http.RoundTripper
 	logger *slog.Logger // nil: no logging
+	key    secret       // the API key, redacted from what is logged
 }
 
 func (t *sdkTransport) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -54,7 +55,7 @@ func (t *sdkTransport) log(r *http.Request, resp *http.Response, err error, d ti
 	if resp != nil {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
 		if id := responseRequestID(resp.Header); id != "" {
-			attrs = append(attrs, slog.String("request_id", id))
+			attrs = append(attrs, slog.String("request_id", t.key.scrubFrom(id)))
 		}
 	}
 	if err != nil {
