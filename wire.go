@@ -75,10 +75,19 @@ func (a *wireArtifact) artifact() Artifact {
 // UnmarshalJSON decodes a job from any of the shapes the service sends:
 // flat with "jobId" or "id" (number or string), or nested as {"job": {...}}
 // or {"data": {...}}.
-func (j *Job) UnmarshalJSON(b []byte) error {
+func (j *Job) UnmarshalJSON(b []byte) error { return j.decode(b, 0) }
+
+// maxWrappers bounds how many {"job": ...} / {"data": ...} wrappers are
+// unwrapped (one is documented). Each level decodes its part of the
+// document again, so an unbounded depth would cost time quadratic in the
+// size of a deeply nested answer.
+const maxWrappers = 3
+
+func (j *Job) decode(b []byte, wrappers int) error {
+	unwrap := wrappers < maxWrappers
 	// The fast path: one pass of encoding/json over the common shape.
 	var t wireJobTyped
-	if json.Unmarshal(b, &t) == nil && !t.isWrapper() {
+	if json.Unmarshal(b, &t) == nil && !(unwrap && t.isWrapper()) {
 		j.fill(&t.wireJobFields, t.TaskType)
 		j.addInputs(t.Inputs)
 		for _, a := range t.Artifacts {
@@ -95,10 +104,10 @@ func (j *Job) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	if w.isWrapper() { // {"job": {...}} or {"data": {...}}
+	if unwrap && w.isWrapper() { // {"job": {...}} or {"data": {...}}
 		for _, inner := range []json.RawMessage{w.Job, w.Data} {
 			if lenient.IsObject(inner) {
-				if err := j.UnmarshalJSON(inner); err != nil {
+				if err := j.decode(inner, wrappers+1); err != nil {
 					return err
 				}
 				j.mergeInputs(w.Inputs)
