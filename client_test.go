@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -800,6 +803,38 @@ func TestRetryPOSTNotSent(t *testing.T) {
 			require.Error(t, err)
 			assert.Equal(t, int32(3), rt.n.Load())
 			assert.NotContains(t, err.Error(), testAPIKey)
+		})
+	}
+}
+
+// TestRetryNotOnCertificateErrors: a server whose certificate is not
+// trusted will not become trusted by asking again.
+func TestRetryNotOnCertificateErrors(t *testing.T) {
+	t.Parallel()
+	for _, ep := range endpoints() {
+		if ep.name == "Upload" || ep.name == "Download" {
+			continue
+		}
+		t.Run(ep.name, func(t *testing.T) {
+			t.Parallel()
+			var conns atomic.Int32
+			srv := httptest.NewUnstartedServer(http.NotFoundHandler())
+			srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+				if s == http.StateNew {
+					conns.Add(1)
+				}
+			}
+			srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+			srv.StartTLS()
+			t.Cleanup(srv.Close)
+			c, err := authenta.NewClient(authenta.WithoutEnvironment(), authenta.WithAPIKey(testAPIKey), authenta.WithBaseURL(srv.URL),
+				authenta.WithMaxRetries(2), authenta.WithRetryWait(time.Millisecond, 5*time.Millisecond))
+			require.NoError(t, err)
+			err = ep.call(t.Context(), c)
+			require.Error(t, err)
+			var verr *tls.CertificateVerificationError
+			assert.ErrorAs(t, err, &verr)
+			assert.Equal(t, int32(1), conns.Load(), "one connection: no retry")
 		})
 	}
 }

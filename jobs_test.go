@@ -472,6 +472,10 @@ type pagedJobs struct {
 func (p pagedJobs) responder(log *reqLog) httpmock.Responder {
 	return func(r *http.Request) (*http.Response, error) {
 		log.add(r)
+		if log.count() > 50 {
+			// An iteration that never stops fails instead of hanging.
+			return httpmock.NewStringResponse(400, `{"code":"TOO_MANY_PAGES"}`), nil
+		}
 		q := r.URL.Query()
 		page, _ := strconv.Atoi(q.Get("page"))
 		limit, _ := strconv.Atoi(q.Get("limit"))

@@ -25,6 +25,10 @@ type fakeClock struct {
 	sleeps []time.Duration
 }
 
+const maxFakeSleeps = 10000
+
+var errTooManySleeps = errors.New("fake clock: too many sleeps, the wait does not end")
+
 // newFakeClock starts at the real time, so that a real context deadline
 // stays ahead of it.
 func newFakeClock() *fakeClock { return &fakeClock{now: time.Now()} }
@@ -41,6 +45,9 @@ func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if len(c.sleeps) >= maxFakeSleeps {
+		return errTooManySleeps // a wait that never ends fails instead of hanging
+	}
 	c.sleeps = append(c.sleeps, d)
 	c.now = c.now.Add(max(d, 0))
 	return nil

@@ -3,6 +3,7 @@ package authenta_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,6 +82,40 @@ func TestJobUnmarshalVariants(t *testing.T) {
 			var got authenta.Job
 			require.NoError(t, json.Unmarshal([]byte(tt.in), &got))
 			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+// TestJobUnmarshalDeepWrappers: only a few {"job": ...} / {"data": ...}
+// wrappers are unwrapped (one is documented), so a deeply nested answer
+// decodes in time linear in its size rather than re-decoding the document
+// once per level.
+func TestJobUnmarshalDeepWrappers(t *testing.T) {
+	t.Parallel()
+	nest := func(depth int, key string) string {
+		return strings.Repeat(`{"`+key+`":`, depth) + `{"id":"deep","status":"completed"}` + strings.Repeat(`}`, depth)
+	}
+	tests := []struct {
+		name   string
+		in     string
+		wantID string
+	}{
+		{"one job wrapper", nest(1, "job"), "deep"},
+		{"one data wrapper", nest(1, "data"), "deep"},
+		{"data in job", `{"job":{"data":{"id":"deep"}}}`, "deep"},
+		{"thousands of wrappers", nest(9000, "job"), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			var j authenta.Job
+			require.NoError(t, json.Unmarshal([]byte(tt.in), &j))
+			assert.Equal(t, tt.wantID, j.ID)
+			assert.Less(t, time.Since(start), 2*time.Second, "%d bytes", len(tt.in))
+			// The same through the list decoder.
+			var l struct{ Data []authenta.Job }
+			require.NoError(t, json.Unmarshal([]byte(`{"data":[`+tt.in+`]}`), &l))
 		})
 	}
 }
