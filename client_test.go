@@ -264,66 +264,60 @@ func TestNewClientAcceptsValidOptions(t *testing.T) {
 // TestNewClientEnvironment uses t.Setenv, so neither it nor its subtests
 // run in parallel.
 func TestNewClientEnvironment(t *testing.T) {
-	t.Run("unset key", func(t *testing.T) {
-		t.Setenv(authenta.EnvAPIKey, "")
-		t.Setenv(authenta.EnvBaseURL, "")
-		_, err := authenta.NewClient()
-		require.ErrorIs(t, err, authenta.ErrMissingAPIKey)
-	})
-	t.Run("blank key", func(t *testing.T) {
-		t.Setenv(authenta.EnvAPIKey, "   ")
-		_, err := authenta.NewClient()
-		require.ErrorIs(t, err, authenta.ErrMissingAPIKey)
-	})
-	t.Run("bad key is not echoed", func(t *testing.T) {
-		t.Setenv(authenta.EnvAPIKey, "env_S3CR3T key")
-		_, err := authenta.NewClient()
-		require.ErrorIs(t, err, authenta.ErrInvalidArgument)
-		assert.NotContains(t, err.Error(), "env_S3CR3T")
-	})
-	t.Run("key and base URL from env", func(t *testing.T) {
-		t.Setenv(authenta.EnvAPIKey, "env_key_123")
-		t.Setenv(authenta.EnvBaseURL, "https://env.authenta.test")
-		mock := httpmock.NewMockTransport()
-		var log reqLog
-		mock.RegisterResponder(http.MethodGet, "https://env.authenta.test/api/v1/jobs/1", script(&log, jsonResponder(200, `{"id":"1","status":"queued"}`)))
-		c, err := authenta.NewClient(authenta.WithHTTPClient(&http.Client{Transport: mock}))
-		require.NoError(t, err)
-		assert.Equal(t, "https://env.authenta.test", c.BaseURL())
-		_, err = c.Jobs.Get(t.Context(), "1")
-		require.NoError(t, err)
-		require.Equal(t, 1, log.count())
-		assert.Equal(t, "Bearer env_key_123", log.list()[0].Header.Get("Authorization"))
-	})
-	t.Run("options override env", func(t *testing.T) {
-		t.Setenv(authenta.EnvAPIKey, "env_key_123")
-		t.Setenv(authenta.EnvBaseURL, "https://env.authenta.test")
-		mock := httpmock.NewMockTransport()
-		var log reqLog
-		mock.RegisterResponder(http.MethodGet, jobURL("1", ""), script(&log, jsonResponder(200, `{"id":"1"}`)))
-		c, err := authenta.NewClient(authenta.WithAPIKey(testAPIKey), authenta.WithBaseURL(testAPIBase), authenta.WithHTTPClient(&http.Client{Transport: mock}))
-		require.NoError(t, err)
-		assert.Equal(t, testAPIBase, c.BaseURL())
-		_, err = c.Jobs.Get(t.Context(), "1")
-		require.NoError(t, err)
-		require.Equal(t, 1, log.count())
-		assert.Equal(t, "Bearer "+testAPIKey, log.list()[0].Header.Get("Authorization"))
-	})
-	t.Run("invalid env base URL", func(t *testing.T) {
-		t.Setenv(authenta.EnvAPIKey, "env_key_123")
-		t.Setenv(authenta.EnvBaseURL, "ftp://env.authenta.test")
-		_, err := authenta.NewClient()
-		require.ErrorIs(t, err, authenta.ErrInvalidArgument)
-	})
-	t.Run("WithoutEnvironment ignores env", func(t *testing.T) {
-		t.Setenv(authenta.EnvAPIKey, "env_key_123")
-		t.Setenv(authenta.EnvBaseURL, "https://env.authenta.test")
-		_, err := authenta.NewClient(authenta.WithoutEnvironment())
-		require.ErrorIs(t, err, authenta.ErrMissingAPIKey)
-		c, err := authenta.NewClient(authenta.WithoutEnvironment(), authenta.WithAPIKey(testAPIKey))
-		require.NoError(t, err)
-		assert.Equal(t, authenta.DefaultBaseURL, c.BaseURL())
-	})
+	tests := []struct {
+		name    string
+		key     string // $AUTHENTA_API_KEY
+		baseURL string // $AUTHENTA_BASE_URL
+		opts    []authenta.Option
+		wantErr error
+		secret  string // must not appear in the error
+		// with no error: the base URL and the Authorization header sent
+		wantURL, wantAuth string
+	}{
+		{name: "unset key", wantErr: authenta.ErrMissingAPIKey},
+		{name: "blank key", key: "   ", wantErr: authenta.ErrMissingAPIKey},
+		{name: "bad key is not echoed", key: "env_S3CR3T key", wantErr: authenta.ErrInvalidArgument, secret: "env_S3CR3T"},
+		{name: "invalid base URL", key: "env_key_123", baseURL: "ftp://env.authenta.test", wantErr: authenta.ErrInvalidArgument},
+		{name: "key from env, default base URL", key: "env_key_123",
+			wantURL: authenta.DefaultBaseURL, wantAuth: "Bearer env_key_123"},
+		{name: "key and base URL from env", key: "env_key_123", baseURL: "https://env.authenta.test",
+			wantURL: "https://env.authenta.test", wantAuth: "Bearer env_key_123"},
+		{name: "options override env", key: "env_key_123", baseURL: "https://env.authenta.test",
+			opts:    []authenta.Option{authenta.WithAPIKey(testAPIKey), authenta.WithBaseURL(testAPIBase)},
+			wantURL: testAPIBase, wantAuth: "Bearer " + testAPIKey},
+		{name: "WithoutEnvironment ignores the env key", key: "env_key_123", baseURL: "https://env.authenta.test",
+			opts: []authenta.Option{authenta.WithoutEnvironment()}, wantErr: authenta.ErrMissingAPIKey},
+		{name: "WithoutEnvironment ignores the env base URL", key: "env_key_123", baseURL: "ftp://env.authenta.test",
+			opts:    []authenta.Option{authenta.WithoutEnvironment(), authenta.WithAPIKey(testAPIKey)},
+			wantURL: authenta.DefaultBaseURL, wantAuth: "Bearer " + testAPIKey},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(authenta.EnvAPIKey, tt.key)
+			t.Setenv(authenta.EnvBaseURL, tt.baseURL)
+			mock := httpmock.NewMockTransport()
+			var log reqLog
+			mock.RegisterNoResponder(script(&log, jsonResponder(200, `{"id":"1","status":"queued"}`)))
+			opts := append([]authenta.Option{authenta.WithHTTPClient(&http.Client{Transport: mock})}, tt.opts...)
+			c, err := authenta.NewClient(opts...)
+			if tt.wantErr != nil {
+				require.ErrorIs(t, err, tt.wantErr)
+				assert.Nil(t, c)
+				if tt.secret != "" {
+					assert.NotContains(t, err.Error(), tt.secret)
+				}
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantURL, c.BaseURL())
+			_, err = c.Jobs.Get(t.Context(), "1")
+			require.NoError(t, err)
+			reqs := log.list()
+			require.Len(t, reqs, 1)
+			assert.Equal(t, tt.wantURL+"/api/v1/jobs/1", reqs[0].URL.String())
+			assert.Equal(t, tt.wantAuth, reqs[0].Header.Get("Authorization"))
+		})
+	}
 }
 
 func TestClientPrintsNoKey(t *testing.T) {
