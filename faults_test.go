@@ -62,7 +62,7 @@ func faultClient(t *testing.T, baseURL string, opts ...authenta.Option) *authent
 // returnsWithin runs call on its own goroutine and returns its error, or
 // fails the test if call has not returned after limit. cancel is called in
 // that case so that the goroutine can end.
-func returnsWithin(t *testing.T, limit time.Duration, cancel context.CancelFunc, call func() error) (error, time.Duration) {
+func returnsWithin(t *testing.T, limit time.Duration, cancel context.CancelFunc, call func() error) (time.Duration, error) {
 	t.Helper()
 	done := make(chan error, 1)
 	start := time.Now()
@@ -71,12 +71,12 @@ func returnsWithin(t *testing.T, limit time.Duration, cancel context.CancelFunc,
 	defer tm.Stop()
 	select {
 	case err := <-done:
-		return err, time.Since(start)
+		return time.Since(start), err
 	case <-tm.C:
 		cancel()
 		<-done
 		t.Fatalf("the call did not return within %v", limit)
-		return nil, 0
+		return 0, nil
 	}
 }
 
@@ -364,7 +364,7 @@ func TestResponseHeaderTimeout(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
 		requests.Store(0)
-		err, took := returnsWithin(t, 5*time.Second, cancel, func() error {
+		took, err := returnsWithin(t, 5*time.Second, cancel, func() error {
 			_, err := c.Jobs.Get(ctx, "1")
 			return err
 		})
@@ -382,7 +382,7 @@ func TestResponseHeaderTimeout(t *testing.T) {
 			TaskType: authenta.AIImageDetection,
 			Inputs:   []authenta.Input{{Slot: authenta.SlotOriginal, FileName: "a.jpg", ContentType: "image/jpeg", Size: 10}},
 		}
-		err, took := returnsWithin(t, 5*time.Second, cancel, func() error {
+		took, err := returnsWithin(t, 5*time.Second, cancel, func() error {
 			_, err := c.Jobs.Create(ctx, req)
 			return err
 		})
@@ -443,7 +443,7 @@ func TestHugeErrorBodyIsBounded(t *testing.T) {
 
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
-			err, took := returnsWithin(t, 10*time.Second, cancel, func() error {
+			took, err := returnsWithin(t, 10*time.Second, cancel, func() error {
 				_, err := c.Jobs.Get(ctx, "1")
 				return err
 			})
@@ -491,7 +491,7 @@ func TestRedirectLoopStops(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	err, _ := returnsWithin(t, 10*time.Second, cancel, func() error {
+	_, err := returnsWithin(t, 10*time.Second, cancel, func() error {
 		_, err := c.Jobs.Get(ctx, "1")
 		return err
 	})
@@ -571,7 +571,7 @@ const cancelTolerance = 250 * time.Millisecond
 // cancelLatency runs call, cancels its context once ready has been closed
 // and settle has passed, and returns call's error and how long after the
 // cancel it returned.
-func cancelLatency(t *testing.T, ready <-chan struct{}, settle time.Duration, call func(ctx context.Context) error) (error, time.Duration) {
+func cancelLatency(t *testing.T, ready <-chan struct{}, settle time.Duration, call func(ctx context.Context) error) (time.Duration, error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
@@ -596,10 +596,10 @@ func cancelLatency(t *testing.T, ready <-chan struct{}, settle time.Duration, ca
 	cancel()
 	select {
 	case r := <-done:
-		return r.err, r.at.Sub(cancelled)
+		return r.at.Sub(cancelled), r.err
 	case <-time.After(10 * time.Second):
 		t.Fatal("the call did not return after its context was cancelled")
-		return nil, 0
+		return 0, nil
 	}
 }
 
@@ -619,7 +619,7 @@ func TestCancelDuringRetryBackoff(t *testing.T) {
 	t.Cleanup(ts.Close)
 	c := faultClient(t, ts.URL, authenta.WithRetryWait(2*time.Second, 4*time.Second), authenta.WithMaxRetries(3))
 
-	err, latency := cancelLatency(t, first, 50*time.Millisecond, func(ctx context.Context) error {
+	latency, err := cancelLatency(t, first, 50*time.Millisecond, func(ctx context.Context) error {
 		_, err := c.Jobs.Get(ctx, "1")
 		return err
 	})
@@ -641,7 +641,7 @@ func TestCancelDuringWaitSleep(t *testing.T) {
 
 	ready := make(chan struct{})
 	close(ready)
-	err, latency := cancelLatency(t, ready, 100*time.Millisecond, func(ctx context.Context) error {
+	latency, err := cancelLatency(t, ready, 100*time.Millisecond, func(ctx context.Context) error {
 		_, err := c.Jobs.Wait(ctx, cj.Job.ID, &authenta.WaitOptions{MinInterval: 2 * time.Second})
 		return err
 	})
