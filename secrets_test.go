@@ -6,7 +6,6 @@ package authenta_test
 // and a range of failures against authentatest.
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -32,24 +31,6 @@ const (
 	brokeKey    = "api_S3cretNoCredit_0123456789abcd"
 	wrongKey    = "api_S3cretUnknownKey_0123456789ab"
 )
-
-// syncBuffer is a bytes.Buffer for a log handler shared by goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // secretSet collects the strings that must never be shown: API keys and
 // every part of every presigned query string the test has seen.
@@ -125,7 +106,7 @@ func TestNoSecretsInLogsErrorsOrPrints(t *testing.T) {
 	for _, k := range []string{secretKey, readOnlyKey, brokeKey, wrongKey} {
 		secrets.add(k)
 	}
-	var logs syncBuffer
+	var logs lockedBuffer // client_test.go
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
 	// The storage host's clock can be moved on to expire upload URLs.
