@@ -418,117 +418,117 @@ func (s *Server) jobFor(id string, now time.Time, poll bool) (*job, *apiError) {
 	return j, nil
 }
 
-func (s *Server) finalize(w http.ResponseWriter, id, key string) *apiError {
+// update finds the live job with an id, advances its state to now, and
+// runs change on it, all under s.mu; it returns a copy of the job as change
+// left it (without its uploads), for the answer to be written unlocked.
+func (s *Server) update(id string, poll bool, change func(j *job, now time.Time) *apiError) (job, *apiError) {
 	now := s.now()
 	s.mu.Lock()
-	j, aerr := s.jobFor(id, now, false)
+	defer s.mu.Unlock()
+	j, aerr := s.jobFor(id, now, poll)
+	if aerr == nil {
+		aerr = change(j, now)
+	}
 	if aerr != nil {
-		s.mu.Unlock()
-		return aerr
+		return job{}, aerr
 	}
-	if j.status != authenta.StatusPending {
-		s.mu.Unlock()
-		return errNotFinalized
-	}
-	for _, in := range j.inputs {
-		if u := j.uploads[in.Slot]; u == nil || !u.OK {
-			s.mu.Unlock()
-			return &apiError{400, "UPLOAD_INCOMPLETE", fmt.Sprintf("Input %q has not been uploaded", in.Slot)}
-		}
-	}
-	k := s.keys[key]
-	if k == nil || k.Balance < j.cost {
-		s.mu.Unlock()
-		return errNoBalance
-	}
-	k.Balance -= j.cost
-	j.charged = j.cost
-	j.status = authenta.StatusQueued
-	j.stageStart, j.stagePolls = now, 0
-	j.queuedAt, j.updated = now, now
 	v := *j
-	s.mu.Unlock()
+	v.uploads = nil
+	return v, nil
+}
 
-	out := s.idFields(&v)
+// writeStatus writes the short answer of finalize and cancel: the job's id,
+// task type and status, plus fields.
+func (s *Server) writeStatus(w http.ResponseWriter, v *job, fields map[string]any) {
+	out := s.idFields(v)
 	out["taskTypeId"] = s.taskTypeIDJSON(v.task)
 	out["status"] = s.cfg.vocabulary.Word(v.status)
-	out["queuedAt"] = isoTime(v.queuedAt)
 	out["updatedAt"] = isoTime(v.updated)
-	out["message"] = "Job successfully queued for processing"
+	for k, f := range fields {
+		out[k] = f
+	}
 	s.writeJSON(w, 200, out)
+}
+
+func (s *Server) finalize(w http.ResponseWriter, id, key string) *apiError {
+	v, aerr := s.update(id, false, func(j *job, now time.Time) *apiError {
+		if j.status != authenta.StatusPending {
+			return errNotFinalized
+		}
+		for _, in := range j.inputs {
+			if u := j.uploads[in.Slot]; u == nil || !u.OK {
+				return &apiError{400, "UPLOAD_INCOMPLETE", fmt.Sprintf("Input %q has not been uploaded", in.Slot)}
+			}
+		}
+		k := s.keys[key]
+		if k == nil || k.Balance < j.cost {
+			return errNoBalance
+		}
+		k.Balance -= j.cost
+		j.charged = j.cost
+		j.status = authenta.StatusQueued
+		j.stageStart, j.stagePolls = now, 0
+		j.queuedAt, j.updated = now, now
+		return nil
+	})
+	if aerr != nil {
+		return aerr
+	}
+	s.writeStatus(w, &v, map[string]any{"queuedAt": isoTime(v.queuedAt), "message": "Job successfully queued for processing"})
 	return nil
 }
 
 func (s *Server) get(w http.ResponseWriter, id string) *apiError {
-	now := s.now()
-	s.mu.Lock()
-	j, aerr := s.jobFor(id, now, true)
+	var uploaded map[string]bool
+	v, aerr := s.update(id, true, func(j *job, _ time.Time) *apiError {
+		j.polls++
+		if j.status == authenta.StatusQueued || j.status == authenta.StatusProcessing {
+			j.stagePolls++
+		}
+		uploaded = j.uploadedSlots()
+		return nil
+	})
 	if aerr != nil {
-		s.mu.Unlock()
 		return aerr
 	}
-	j.polls++
-	if j.status == authenta.StatusQueued || j.status == authenta.StatusProcessing {
-		j.stagePolls++
-	}
-	v := *j
-	v.uploads = nil
-	uploaded := j.uploadedSlots()
-	s.mu.Unlock()
-	s.writeJSON(w, 200, s.jobJSON(&v, uploaded, now))
+	s.writeJSON(w, 200, s.jobJSON(&v, uploaded, s.now()))
 	return nil
 }
 
 func (s *Server) cancel(w http.ResponseWriter, id string) *apiError {
-	now := s.now()
-	s.mu.Lock()
-	j, aerr := s.jobFor(id, now, false)
+	v, aerr := s.update(id, false, func(j *job, now time.Time) *apiError {
+		switch j.status {
+		case authenta.StatusProcessing, authenta.StatusCompleted:
+			return &apiError{409, "JOB_NOT_CANCELLABLE", "Job " + id + " is already " + string(j.status) + " and cannot be cancelled"}
+		case authenta.StatusFailed, authenta.StatusCancelled:
+			return &apiError{422, "INVALID_JOB_STATE", "Job " + id + " is " + string(j.status) + " and cannot be cancelled"}
+		}
+		j.status = authenta.StatusCancelled
+		j.updated = now
+		return nil
+	})
 	if aerr != nil {
-		s.mu.Unlock()
 		return aerr
 	}
-	switch j.status {
-	case authenta.StatusProcessing, authenta.StatusCompleted:
-		st := j.status
-		s.mu.Unlock()
-		return &apiError{409, "JOB_NOT_CANCELLABLE", "Job " + id + " is already " + string(st) + " and cannot be cancelled"}
-	case authenta.StatusFailed, authenta.StatusCancelled:
-		st := j.status
-		s.mu.Unlock()
-		return &apiError{422, "INVALID_JOB_STATE", "Job " + id + " is " + string(st) + " and cannot be cancelled"}
-	}
-	j.status = authenta.StatusCancelled
-	j.updated = now
-	v := *j
-	s.mu.Unlock()
-
-	out := s.idFields(&v)
-	out["taskTypeId"] = s.taskTypeIDJSON(v.task)
-	out["status"] = s.cfg.vocabulary.Word(v.status)
-	out["updatedAt"] = isoTime(v.updated)
-	out["message"] = "Job successfully cancelled"
-	s.writeJSON(w, 200, out)
+	s.writeStatus(w, &v, map[string]any{"message": "Job successfully cancelled"})
 	return nil
 }
 
 func (s *Server) delete(w http.ResponseWriter, id string) *apiError {
-	now := s.now()
-	s.mu.Lock()
-	j, aerr := s.jobFor(id, now, false)
+	_, aerr := s.update(id, false, func(j *job, now time.Time) *apiError {
+		if j.status == authenta.StatusProcessing {
+			return &apiError{409, "JOB_PROCESSING", "Job " + id + " is processing and cannot be deleted"}
+		}
+		j.deleted = true
+		j.deletedAt = now
+		for _, u := range j.uploads {
+			u.Data = nil
+		}
+		return nil
+	})
 	if aerr != nil {
-		s.mu.Unlock()
 		return aerr
 	}
-	if j.status == authenta.StatusProcessing {
-		s.mu.Unlock()
-		return &apiError{409, "JOB_PROCESSING", "Job " + id + " is processing and cannot be deleted"}
-	}
-	j.deleted = true
-	j.deletedAt = now
-	for _, u := range j.uploads {
-		u.Data = nil
-	}
-	s.mu.Unlock()
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
