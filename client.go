@@ -137,9 +137,8 @@ func (c *Client) retryClient(user *http.Client, rt http.RoundTripper, s settings
 		ErrorHandler: lastResponse,
 		PrepareRetry: rewindBody,
 	}
-	if s.logger != nil {
-		rc.RequestLogHook = func(_ retryablehttp.Logger, r *http.Request, i int) { setAttempt(r, i) }
-	}
+	// Count attempts for the contexts that carry a counter (logging, Delete).
+	rc.RequestLogHook = func(_ retryablehttp.Logger, r *http.Request, i int) { setAttempt(r, i) }
 	return rc
 }
 

@@ -3,6 +3,7 @@ package authenta
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -244,13 +245,23 @@ func (s *JobsService) Cancel(ctx context.Context, id string) (*Job, error) {
 }
 
 // Delete deletes a job and its media. A job that is processing cannot be
-// deleted.
+// deleted. A 404 on a retry means an earlier attempt deleted the job (its
+// answer was lost): Delete then returns nil, as it does for the first
+// attempt's 204.
 func (s *JobsService) Delete(ctx context.Context, id string) error {
 	p, err := jobPath(id, "")
 	if err != nil {
 		return err
 	}
-	return s.c.do(ctx, &call{method: http.MethodDelete, path: p, scope: scopeJobs}, nil)
+	if ctx == nil {
+		return fmt.Errorf("%w: nil context", ErrInvalidArgument)
+	}
+	ctx = withAttemptCounter(ctx)
+	err = s.c.do(ctx, &call{method: http.MethodDelete, path: p, scope: scopeJobs}, nil)
+	if errors.Is(err, ErrJobNotFound) && attemptOf(ctx) > 1 {
+		return nil
+	}
+	return err
 }
 
 // jobCall is Finalize, Get and Cancel: a bodiless request on one job that

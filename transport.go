@@ -68,7 +68,12 @@ func (t *sdkTransport) log(r *http.Request, resp *http.Response, err error, d ti
 // before each attempt, so the transport can log the attempt number.
 type attemptKey struct{}
 
+// withAttemptCounter returns a context that counts the attempts of the
+// requests made with it (it keeps a counter the context already has).
 func withAttemptCounter(ctx context.Context) context.Context {
+	if _, ok := ctx.Value(attemptKey{}).(*atomic.Int32); ok {
+		return ctx
+	}
 	return context.WithValue(ctx, attemptKey{}, new(atomic.Int32))
 }
 

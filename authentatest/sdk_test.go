@@ -733,6 +733,23 @@ func TestSDKRetries(t *testing.T) {
 		assert.True(t, info.Finalized, "the server did finalize")
 		assert.Equal(t, 1, srv.Count(authentatest.RouteFinalize), "a POST whose request was sent is not retried")
 	})
+	t.Run("a delete whose answer was lost", func(t *testing.T) {
+		t.Parallel()
+		srv := authentatest.NewServer(t)
+		c := srv.Client()
+		ctx := ctxFor(t)
+		created, err := c.Jobs.Create(ctx, img)
+		require.NoError(t, err)
+		srv.Inject(authentatest.RouteDelete, authentatest.Fault{Conn: authentatest.DropResponse})
+		require.NoError(t, c.Jobs.Delete(ctx, created.Job.ID), "the retry's 404 means the first attempt deleted it")
+		assert.Equal(t, 2, srv.Count(authentatest.RouteDelete))
+		info, _ := srv.Job(created.Job.ID)
+		assert.True(t, info.Deleted)
+
+		// Without a retry, a 404 is still ErrJobNotFound.
+		assert.ErrorIs(t, c.Jobs.Delete(ctx, created.Job.ID), authenta.ErrJobNotFound)
+		assert.ErrorIs(t, c.Jobs.Delete(ctx, "424242"), authenta.ErrJobNotFound)
+	})
 	t.Run("no retries when disabled", func(t *testing.T) {
 		t.Parallel()
 		srv := authentatest.NewServer(t)
