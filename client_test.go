@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -1205,4 +1206,63 @@ func TestLoggingDisabled(t *testing.T) {
 			assert.Empty(t, buf.String())
 		})
 	}
+}
+
+// TestWithHTTPClientKeepsItsPolicies: the base client's redirect policy,
+// cookie jar and per-attempt timeout stay in force under the SDK's auth and
+// retry layers.
+func TestWithHTTPClientKeepsItsPolicies(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		switch r.URL.Path {
+		case "/api/v1/jobs/redirect":
+			http.Redirect(w, r, "/api/v1/jobs/1", http.StatusFound)
+		case "/api/v1/jobs/slow":
+			<-r.Context().Done() // until the client gives up
+		case "/api/v1/jobs/cookie":
+			if c, err := r.Cookie("session"); err != nil || c.Value != "s1" {
+				http.Error(w, `{"code":"FORBIDDEN","message":"no cookie"}`, http.StatusForbidden)
+				return
+			}
+			_, _ = io.WriteString(w, `{"id":"cookie","status":"queued"}`)
+		default:
+			_, _ = io.WriteString(w, `{"id":"1","status":"queued"}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	u, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	jar.SetCookies(u, []*http.Cookie{{Name: "session", Value: "s1"}})
+
+	errNoRedirects := errors.New("redirects refused by the caller's policy")
+	hc := &http.Client{
+		Transport:     srv.Client().Transport,
+		Jar:           jar,
+		Timeout:       50 * time.Millisecond,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return errNoRedirects },
+	}
+	c, err := authenta.NewClient(authenta.WithAPIKey("k"), authenta.WithBaseURL(srv.URL), authenta.WithHTTPClient(hc),
+		authenta.WithMaxRetries(1), authenta.WithRetryWait(time.Millisecond, 2*time.Millisecond), authenta.WithoutEnvironment())
+	require.NoError(t, err)
+	ctx := t.Context()
+
+	_, err = c.Jobs.Get(ctx, "redirect")
+	require.ErrorIs(t, err, errNoRedirects, "CheckRedirect kept")
+
+	job, err := c.Jobs.Get(ctx, "cookie")
+	require.NoError(t, err, "Jar kept")
+	assert.Equal(t, "cookie", job.ID)
+
+	before := hits.Load()
+	start := time.Now()
+	_, err = c.Jobs.Get(ctx, "slow")
+	require.Error(t, err, "Timeout kept")
+	var ne net.Error
+	assert.True(t, errors.As(err, &ne) && ne.Timeout(), "a timeout: %v", err)
+	assert.Equal(t, int32(2), hits.Load()-before, "the timeout is per attempt: the GET was retried once")
+	assert.Less(t, time.Since(start), 5*time.Second)
 }
