@@ -275,22 +275,16 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 // errTooLarge reports a response body over the SDK's bound.
 var errTooLarge = errors.New("response body too large")
 
-// readBody reads a whole body of at most limit bytes, sized by the declared
-// length when there is one (never trusted beyond the limit).
-func readBody(r io.Reader, declared int64, limit int64) ([]byte, error) {
-	size := int64(512)
-	if declared >= 0 {
-		size = min(declared, limit) + 1 // +1: reaching EOF needs no growth
-	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
-	if err != nil {
+// readBody reads a whole success body of at most limit bytes.
+func readBody(r io.Reader, declared int64, limit int) ([]byte, error) {
+	b, more, err := readAtMost(r, declared, limit)
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	if n > limit {
+	case more:
 		return nil, fmt.Errorf("%w: more than %d MiB", errTooLarge, limit>>20)
 	}
-	return buf.Bytes(), nil
+	return b, nil
 }
 
 // send runs req through rc (retries, and auth for the API client). A

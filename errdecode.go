@@ -56,8 +56,12 @@ func readAPIError(resp *http.Response, scope errScope, now time.Time) *APIError 
 	}
 	e.StatusCode = resp.StatusCode
 	if resp.Body != nil {
-		e.Body = readBounded(resp.Body, resp.ContentLength)
-		_, _ = io.CopyN(io.Discard, resp.Body, maxErrorDrain)
+		// A read error ends the body early: what was read is kept.
+		var more bool
+		e.Body, more, _ = readAtMost(resp.Body, resp.ContentLength, maxErrorBody)
+		if more { // the byte past the kept ones counts towards the drain
+			_, _ = io.CopyN(io.Discard, resp.Body, maxErrorDrain-1)
+		}
 		_ = resp.Body.Close()
 	}
 	for _, h := range requestIDHeaders {
@@ -91,28 +95,32 @@ func scrubLine(s string, limit int) string {
 	return truncate(redactURLs(oneLine(s, maxTextScan)), limit)
 }
 
-// readBounded reads at most maxErrorBody bytes of r. hint is the declared
-// Content-Length (-1 if unknown); it sizes the buffer but is not trusted.
-// A read error ends the body early: what was read is kept.
-func readBounded(r io.Reader, hint int64) []byte {
-	size := int64(512)
+// readAtMost reads r to its end, or to limit bytes: then it reports that
+// there was more. hint, the declared Content-Length (-1 if unknown), sizes
+// the buffer but is not trusted: the buffer never grows past limit+1
+// bytes. On a read error it returns what it read with the error.
+func readAtMost(r io.Reader, hint int64, limit int) (b []byte, more bool, err error) {
+	size := 512
 	if hint >= 0 {
-		size = hint + 1 // one more byte, so a read at EOF needs no growth
+		size = int(min(hint, int64(limit))) + 1 // one more byte, so a read at EOF needs no growth
 	}
-	buf := make([]byte, 0, min(size, maxErrorBody))
-	for len(buf) < maxErrorBody {
+	buf := make([]byte, 0, size)
+	for len(buf) <= limit {
 		if len(buf) == cap(buf) {
-			grown := make([]byte, len(buf), min(max(2*cap(buf), 512), maxErrorBody))
+			grown := make([]byte, len(buf), min(max(2*cap(buf), 512), limit+1))
 			copy(grown, buf)
 			buf = grown
 		}
 		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, false, nil
+		}
 		if err != nil {
-			break
+			return buf, false, err
 		}
 	}
-	return buf
+	return buf[:limit], true, nil
 }
 
 // decodeErrorBody extracts the error code and a raw message from an error
