@@ -141,6 +141,15 @@ func script(log *reqLog, steps ...httpmock.Responder) httpmock.Responder {
 	}
 }
 
+// callCtx is the context a table case calls with: the test's, or nil for
+// the cases that check a nil context is refused.
+func callCtx(t *testing.T, nilCtx bool) context.Context {
+	if nilCtx {
+		return nil
+	}
+	return t.Context()
+}
+
 func imageJobRequest() *authenta.JobRequest {
 	return &authenta.JobRequest{
 		TaskType: authenta.AIImageDetection,

@@ -124,53 +124,49 @@ var fastWait = &authenta.WaitOptions{MinInterval: time.Millisecond, MaxInterval:
 func TestDetectInvalidSendsNothing(t *testing.T) {
 	t.Parallel()
 	f := newDetectFiles(t)
-	var nilCtx context.Context
 	tests := []struct {
-		name string
-		ctx  context.Context
-		task authenta.TaskType
-		path string
-		opts *authenta.DetectOptions
-		want []error
+		name   string
+		nilCtx bool // call with a nil context
+		task   authenta.TaskType
+		path   string
+		opts   *authenta.DetectOptions
+		want   []error
 	}{
-		{"missing file", nil, authenta.AIImageDetection, filepath.Join(f.dir, "nope.jpg"), nil, []error{authenta.ErrInvalidArgument, fs.ErrNotExist}},
-		{"empty path", nil, authenta.AIImageDetection, "", nil, []error{authenta.ErrInvalidArgument}},
-		{"directory", nil, authenta.AIImageDetection, f.folder, nil, []error{authenta.ErrInvalidArgument}},
-		{"empty file", nil, authenta.AIImageDetection, f.empty, nil, []error{authenta.ErrInvalidArgument}},
-		{"unknown extension", nil, authenta.AIImageDetection, f.unknown, nil, []error{authenta.ErrUnsupportedMediaType}},
-		{"no extension", nil, authenta.AIImageDetection, f.noExt, nil, []error{authenta.ErrUnsupportedMediaType}},
-		{"video for an image task", nil, authenta.AIImageDetection, f.clip, nil, []error{authenta.ErrUnsupportedMediaType}},
-		{"gif for an image task", nil, authenta.AIImageDetection, f.gif, nil, []error{authenta.ErrUnsupportedMediaType}},
-		{"image for a video task", nil, authenta.FaceSwapDetection, f.photo, nil, []error{authenta.ErrUnsupportedMediaType}},
-		{"pdf for an image task", nil, authenta.AIImageDetection, f.docs, nil, []error{authenta.ErrUnsupportedMediaType}},
-		{"override not accepted", nil, authenta.AIImageDetection, f.photo, &authenta.DetectOptions{ContentType: "video/mp4"}, []error{authenta.ErrUnsupportedMediaType}},
-		{"unknown task type", nil, authenta.TaskType{}, f.photo, nil, []error{authenta.ErrInvalidTaskType}},
-		{"hand-made task type", nil, authenta.TaskType{ID: 1, MIMETypes: []string{"image/jpeg"}}, f.photo, nil, []error{authenta.ErrInvalidTaskType}},
-		{"nil context", nilCtx, authenta.AIImageDetection, f.photo, nil, []error{authenta.ErrInvalidArgument}},
-		{"FI-1 without checks", nil, authenta.FaceIntelligence, f.photo, nil, []error{authenta.ErrInvalidArgument}},
-		{"FI-1 empty checks", nil, authenta.FaceIntelligence, f.photo, &authenta.DetectOptions{}, []error{authenta.ErrInvalidArgument}},
-		{"FI-1 faceswap on an image", nil, authenta.FaceIntelligence, f.photo, &authenta.DetectOptions{Checks: authenta.FaceChecks{Faceswap: true}}, []error{authenta.ErrUnsupportedMediaType}},
-		{"FI-1 similarity on a video", nil, authenta.FaceIntelligence, f.clip, &authenta.DetectOptions{Checks: authenta.FaceChecks{Similarity: true}, Reference: f.ref}, []error{authenta.ErrUnsupportedMediaType}},
-		{"FI-1 faceswap and similarity", nil, authenta.FaceIntelligence, f.clip, &authenta.DetectOptions{Checks: authenta.FaceChecks{Faceswap: true, Similarity: true}, Reference: f.ref}, []error{authenta.ErrUnsupportedMediaType}},
-		{"FI-1 similarity without reference", nil, authenta.FaceIntelligence, f.photo, &authenta.DetectOptions{Checks: authenta.FaceChecks{Similarity: true}}, []error{authenta.ErrInvalidArgument}},
-		{"FI-1 reference without similarity", nil, authenta.FaceIntelligence, f.photo, &authenta.DetectOptions{Checks: authenta.FaceChecks{Liveness: true}, Reference: f.ref}, []error{authenta.ErrInvalidArgument}},
-		{"FI-1 missing reference file", nil, authenta.FaceIntelligence, f.photo, &authenta.DetectOptions{Checks: authenta.FaceChecks{Similarity: true}, Reference: filepath.Join(f.dir, "gone.png")}, []error{authenta.ErrInvalidArgument, fs.ErrNotExist}},
-		{"FI-1 empty reference file", nil, authenta.FaceIntelligence, f.photo, &authenta.DetectOptions{Checks: authenta.FaceChecks{Similarity: true}, Reference: f.empty}, []error{authenta.ErrInvalidArgument}},
-		{"FI-1 reference is a directory", nil, authenta.FaceIntelligence, f.photo, &authenta.DetectOptions{Checks: authenta.FaceChecks{Similarity: true}, Reference: f.folder}, []error{authenta.ErrInvalidArgument}},
-		{"FI-1 reference is a video", nil, authenta.FaceIntelligence, f.photo, &authenta.DetectOptions{Checks: authenta.FaceChecks{Similarity: true}, Reference: f.refClip}, []error{authenta.ErrUnsupportedMediaType}},
-		{"FI-1 reference of unknown type", nil, authenta.FaceIntelligence, f.photo, &authenta.DetectOptions{Checks: authenta.FaceChecks{Similarity: true}, Reference: f.unknown}, []error{authenta.ErrUnsupportedMediaType}},
-		{"checks on a non-FI task", nil, authenta.AIImageDetection, f.photo, &authenta.DetectOptions{Checks: authenta.FaceChecks{Liveness: true}}, []error{authenta.ErrInvalidArgument}},
-		{"reference on a non-FI task", nil, authenta.FaceLivenessDetection, f.photo, &authenta.DetectOptions{Reference: f.ref}, []error{authenta.ErrInvalidArgument}},
+		{"missing file", false, authenta.AIImageDetection, filepath.Join(f.dir, "nope.jpg"), nil, []error{authenta.ErrInvalidArgument, fs.ErrNotExist}},
+		{"empty path", false, authenta.AIImageDetection, "", nil, []error{authenta.ErrInvalidArgument}},
+		{"directory", false, authenta.AIImageDetection, f.folder, nil, []error{authenta.ErrInvalidArgument}},
+		{"empty file", false, authenta.AIImageDetection, f.empty, nil, []error{authenta.ErrInvalidArgument}},
+		{"unknown extension", false, authenta.AIImageDetection, f.unknown, nil, []error{authenta.ErrUnsupportedMediaType}},
+		{"no extension", false, authenta.AIImageDetection, f.noExt, nil, []error{authenta.ErrUnsupportedMediaType}},
+		{"video for an image task", false, authenta.AIImageDetection, f.clip, nil, []error{authenta.ErrUnsupportedMediaType}},
+		{"gif for an image task", false, authenta.AIImageDetection, f.gif, nil, []error{authenta.ErrUnsupportedMediaType}},
+		{"image for a video task", false, authenta.FaceSwapDetection, f.photo, nil, []error{authenta.ErrUnsupportedMediaType}},
+		{"pdf for an image task", false, authenta.AIImageDetection, f.docs, nil, []error{authenta.ErrUnsupportedMediaType}},
+		{"override not accepted", false, authenta.AIImageDetection, f.photo, &authenta.DetectOptions{ContentType: "video/mp4"}, []error{authenta.ErrUnsupportedMediaType}},
+		{"unknown task type", false, authenta.TaskType{}, f.photo, nil, []error{authenta.ErrInvalidTaskType}},
+		{"hand-made task type", false, authenta.TaskType{ID: 1, MIMETypes: []string{"image/jpeg"}}, f.photo, nil, []error{authenta.ErrInvalidTaskType}},
+		{"nil context", true, authenta.AIImageDetection, f.photo, nil, []error{authenta.ErrInvalidArgument}},
+		{"FI-1 without checks", false, authenta.FaceIntelligence, f.photo, nil, []error{authenta.ErrInvalidArgument}},
+		{"FI-1 empty checks", false, authenta.FaceIntelligence, f.photo, &authenta.DetectOptions{}, []error{authenta.ErrInvalidArgument}},
+		{"FI-1 faceswap on an image", false, authenta.FaceIntelligence, f.photo, &authenta.DetectOptions{Checks: authenta.FaceChecks{Faceswap: true}}, []error{authenta.ErrUnsupportedMediaType}},
+		{"FI-1 similarity on a video", false, authenta.FaceIntelligence, f.clip, &authenta.DetectOptions{Checks: authenta.FaceChecks{Similarity: true}, Reference: f.ref}, []error{authenta.ErrUnsupportedMediaType}},
+		{"FI-1 faceswap and similarity", false, authenta.FaceIntelligence, f.clip, &authenta.DetectOptions{Checks: authenta.FaceChecks{Faceswap: true, Similarity: true}, Reference: f.ref}, []error{authenta.ErrUnsupportedMediaType}},
+		{"FI-1 similarity without reference", false, authenta.FaceIntelligence, f.photo, &authenta.DetectOptions{Checks: authenta.FaceChecks{Similarity: true}}, []error{authenta.ErrInvalidArgument}},
+		{"FI-1 reference without similarity", false, authenta.FaceIntelligence, f.photo, &authenta.DetectOptions{Checks: authenta.FaceChecks{Liveness: true}, Reference: f.ref}, []error{authenta.ErrInvalidArgument}},
+		{"FI-1 missing reference file", false, authenta.FaceIntelligence, f.photo, &authenta.DetectOptions{Checks: authenta.FaceChecks{Similarity: true}, Reference: filepath.Join(f.dir, "gone.png")}, []error{authenta.ErrInvalidArgument, fs.ErrNotExist}},
+		{"FI-1 empty reference file", false, authenta.FaceIntelligence, f.photo, &authenta.DetectOptions{Checks: authenta.FaceChecks{Similarity: true}, Reference: f.empty}, []error{authenta.ErrInvalidArgument}},
+		{"FI-1 reference is a directory", false, authenta.FaceIntelligence, f.photo, &authenta.DetectOptions{Checks: authenta.FaceChecks{Similarity: true}, Reference: f.folder}, []error{authenta.ErrInvalidArgument}},
+		{"FI-1 reference is a video", false, authenta.FaceIntelligence, f.photo, &authenta.DetectOptions{Checks: authenta.FaceChecks{Similarity: true}, Reference: f.refClip}, []error{authenta.ErrUnsupportedMediaType}},
+		{"FI-1 reference of unknown type", false, authenta.FaceIntelligence, f.photo, &authenta.DetectOptions{Checks: authenta.FaceChecks{Similarity: true}, Reference: f.unknown}, []error{authenta.ErrUnsupportedMediaType}},
+		{"checks on a non-FI task", false, authenta.AIImageDetection, f.photo, &authenta.DetectOptions{Checks: authenta.FaceChecks{Liveness: true}}, []error{authenta.ErrInvalidArgument}},
+		{"reference on a non-FI task", false, authenta.FaceLivenessDetection, f.photo, &authenta.DetectOptions{Reference: f.ref}, []error{authenta.ErrInvalidArgument}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			mock := newMock(t)
 			c, _ := fakeClient(t, mock)
-			ctx := tt.ctx
-			if ctx == nil && tt.name != "nil context" {
-				ctx = t.Context()
-			}
+			ctx := callCtx(t, tt.nilCtx)
 			d, err := c.Detect(ctx, tt.task, tt.path, tt.opts)
 			require.Error(t, err)
 			assert.Nil(t, d)

@@ -84,41 +84,37 @@ func TestCreateInvalidSendsNothing(t *testing.T) {
 		return r
 	}
 	img := authenta.Input{Slot: "original", FileName: "a.jpg", ContentType: "image/jpeg", Size: 1}
-	var nilCtx context.Context
 	tests := []struct {
-		name string
-		ctx  context.Context
-		req  *authenta.JobRequest
-		want error
+		name   string
+		nilCtx bool // call with a nil context
+		req    *authenta.JobRequest
+		want   error
 	}{
-		{"nil request", nil, nil, authenta.ErrInvalidArgument},
-		{"zero task type", nil, &authenta.JobRequest{Inputs: []authenta.Input{img}}, authenta.ErrInvalidTaskType},
-		{"hand-made task type", nil, &authenta.JobRequest{TaskType: authenta.TaskType{ID: 1}, Inputs: []authenta.Input{img}}, authenta.ErrInvalidTaskType},
-		{"unknown task id", nil, &authenta.JobRequest{TaskType: authenta.TaskType{ID: 99, Slug: "x", MIMETypes: []string{"image/jpeg"}}, Inputs: []authenta.Input{img}}, authenta.ErrInvalidTaskType},
-		{"no inputs", nil, &authenta.JobRequest{TaskType: authenta.AIImageDetection}, authenta.ErrInvalidArgument},
-		{"duplicate slot", nil, &authenta.JobRequest{TaskType: authenta.AIImageDetection, Inputs: []authenta.Input{img, img}}, authenta.ErrInvalidArgument},
-		{"empty slot", nil, in(func(i *authenta.Input) { i.Slot = "" }), authenta.ErrInvalidArgument},
-		{"zero size", nil, in(func(i *authenta.Input) { i.Size = 0 }), authenta.ErrInvalidArgument},
-		{"negative size", nil, in(func(i *authenta.Input) { i.Size = -5 }), authenta.ErrInvalidArgument},
-		{"video for an image task", nil, in(func(i *authenta.Input) { i.ContentType = "video/mp4"; i.FileName = "a.mp4" }), authenta.ErrUnsupportedMediaType},
-		{"gif for an image task", nil, in(func(i *authenta.Input) { i.ContentType = "image/gif" }), authenta.ErrUnsupportedMediaType},
-		{"empty content type", nil, in(func(i *authenta.Input) { i.ContentType = "" }), authenta.ErrUnsupportedMediaType},
-		{"empty file name", nil, in(func(i *authenta.Input) { i.FileName = "" }), authenta.ErrInvalidArgument},
-		{"path in file name", nil, in(func(i *authenta.Input) { i.FileName = "dir/photo.jpg" }), authenta.ErrInvalidArgument},
-		{"parent in file name", nil, in(func(i *authenta.Input) { i.FileName = "../photo.jpg" }), authenta.ErrInvalidArgument},
-		{"absolute file name", nil, in(func(i *authenta.Input) { i.FileName = "/tmp/photo.jpg" }), authenta.ErrInvalidArgument},
-		{"dot file name", nil, in(func(i *authenta.Input) { i.FileName = ".." }), authenta.ErrInvalidArgument},
-		{"nil context", nilCtx, imageJobRequest(), authenta.ErrInvalidArgument},
+		{"nil request", false, nil, authenta.ErrInvalidArgument},
+		{"zero task type", false, &authenta.JobRequest{Inputs: []authenta.Input{img}}, authenta.ErrInvalidTaskType},
+		{"hand-made task type", false, &authenta.JobRequest{TaskType: authenta.TaskType{ID: 1}, Inputs: []authenta.Input{img}}, authenta.ErrInvalidTaskType},
+		{"unknown task id", false, &authenta.JobRequest{TaskType: authenta.TaskType{ID: 99, Slug: "x", MIMETypes: []string{"image/jpeg"}}, Inputs: []authenta.Input{img}}, authenta.ErrInvalidTaskType},
+		{"no inputs", false, &authenta.JobRequest{TaskType: authenta.AIImageDetection}, authenta.ErrInvalidArgument},
+		{"duplicate slot", false, &authenta.JobRequest{TaskType: authenta.AIImageDetection, Inputs: []authenta.Input{img, img}}, authenta.ErrInvalidArgument},
+		{"empty slot", false, in(func(i *authenta.Input) { i.Slot = "" }), authenta.ErrInvalidArgument},
+		{"zero size", false, in(func(i *authenta.Input) { i.Size = 0 }), authenta.ErrInvalidArgument},
+		{"negative size", false, in(func(i *authenta.Input) { i.Size = -5 }), authenta.ErrInvalidArgument},
+		{"video for an image task", false, in(func(i *authenta.Input) { i.ContentType = "video/mp4"; i.FileName = "a.mp4" }), authenta.ErrUnsupportedMediaType},
+		{"gif for an image task", false, in(func(i *authenta.Input) { i.ContentType = "image/gif" }), authenta.ErrUnsupportedMediaType},
+		{"empty content type", false, in(func(i *authenta.Input) { i.ContentType = "" }), authenta.ErrUnsupportedMediaType},
+		{"empty file name", false, in(func(i *authenta.Input) { i.FileName = "" }), authenta.ErrInvalidArgument},
+		{"path in file name", false, in(func(i *authenta.Input) { i.FileName = "dir/photo.jpg" }), authenta.ErrInvalidArgument},
+		{"parent in file name", false, in(func(i *authenta.Input) { i.FileName = "../photo.jpg" }), authenta.ErrInvalidArgument},
+		{"absolute file name", false, in(func(i *authenta.Input) { i.FileName = "/tmp/photo.jpg" }), authenta.ErrInvalidArgument},
+		{"dot file name", false, in(func(i *authenta.Input) { i.FileName = ".." }), authenta.ErrInvalidArgument},
+		{"nil context", true, imageJobRequest(), authenta.ErrInvalidArgument},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			mock := newMock(t)
 			c := newClient(t, mock)
-			ctx := tt.ctx
-			if ctx == nil && tt.name != "nil context" {
-				ctx = t.Context()
-			}
+			ctx := callCtx(t, tt.nilCtx)
 			cj, err := c.Jobs.Create(ctx, tt.req)
 			require.ErrorIs(t, err, tt.want)
 			assert.Nil(t, cj)

@@ -1,7 +1,6 @@
 package authenta_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"testing"
@@ -219,24 +218,20 @@ func TestResultRefreshesExpiredURL(t *testing.T) {
 
 func TestResultInvalidSendsNothing(t *testing.T) {
 	t.Parallel()
-	var nilCtx context.Context
 	tests := []struct {
-		name string
-		ctx  context.Context
-		job  *authenta.Job
+		name   string
+		nilCtx bool // call with a nil context
+		job    *authenta.Job
 	}{
-		{"nil job", nil, nil},
-		{"nil context", nilCtx, &authenta.Job{ID: "7", InlineResult: json.RawMessage(`{}`)}},
+		{"nil job", false, nil},
+		{"nil context", true, &authenta.Job{ID: "7", InlineResult: json.RawMessage(`{}`)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			mock := newMock(t)
 			c := newClient(t, mock)
-			ctx := tt.ctx
-			if ctx == nil && tt.name != "nil context" {
-				ctx = t.Context()
-			}
+			ctx := callCtx(t, tt.nilCtx)
 			r, err := c.Jobs.Result(ctx, tt.job)
 			require.ErrorIs(t, err, authenta.ErrInvalidArgument)
 			assert.Nil(t, r)

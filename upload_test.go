@@ -304,35 +304,31 @@ func TestUploadInvalidSendsNothing(t *testing.T) {
 	t.Parallel()
 	srv := newStorageServer(t)
 	past := time.Now().Add(-time.Minute)
-	var nilCtx context.Context
 	tests := []struct {
-		name string
-		ctx  context.Context
-		u    authenta.Upload
-		body io.Reader
-		size int64
-		ct   string
-		want error
+		name   string
+		nilCtx bool // call with a nil context
+		u      authenta.Upload
+		body   io.Reader
+		size   int64
+		ct     string
+		want   error
 	}{
-		{"empty URL", nil, authenta.Upload{Slot: "original"}, strings.NewReader("x"), 1, "image/png", authenta.ErrInvalidArgument},
-		{"blank URL", nil, authenta.Upload{URL: "  "}, strings.NewReader("x"), 1, "image/png", authenta.ErrInvalidArgument},
-		{"relative URL", nil, authenta.Upload{URL: "/bucket/k?" + presignQuery}, strings.NewReader("x"), 1, "image/png", authenta.ErrInvalidArgument},
-		{"ftp URL", nil, authenta.Upload{URL: "ftp://bucket/k"}, strings.NewReader("x"), 1, "image/png", authenta.ErrInvalidArgument},
-		{"negative size", nil, authenta.Upload{URL: srv.signedURL("/k")}, strings.NewReader("x"), -1, "image/png", authenta.ErrInvalidArgument},
-		{"nil body", nil, authenta.Upload{URL: srv.signedURL("/k")}, nil, 1, "image/png", authenta.ErrInvalidArgument},
-		{"empty content type", nil, authenta.Upload{URL: srv.signedURL("/k")}, strings.NewReader("x"), 1, "", authenta.ErrInvalidArgument},
-		{"blank content type", nil, authenta.Upload{URL: srv.signedURL("/k")}, strings.NewReader("x"), 1, " ", authenta.ErrInvalidArgument},
-		{"expired", nil, authenta.Upload{Slot: "original", URL: srv.signedURL("/k"), ExpiresAt: past}, strings.NewReader("x"), 1, "image/png", authenta.ErrUploadURLExpired},
-		{"nil context", nilCtx, authenta.Upload{URL: srv.signedURL("/k")}, strings.NewReader("x"), 1, "image/png", authenta.ErrInvalidArgument},
+		{"empty URL", false, authenta.Upload{Slot: "original"}, strings.NewReader("x"), 1, "image/png", authenta.ErrInvalidArgument},
+		{"blank URL", false, authenta.Upload{URL: "  "}, strings.NewReader("x"), 1, "image/png", authenta.ErrInvalidArgument},
+		{"relative URL", false, authenta.Upload{URL: "/bucket/k?" + presignQuery}, strings.NewReader("x"), 1, "image/png", authenta.ErrInvalidArgument},
+		{"ftp URL", false, authenta.Upload{URL: "ftp://bucket/k"}, strings.NewReader("x"), 1, "image/png", authenta.ErrInvalidArgument},
+		{"negative size", false, authenta.Upload{URL: srv.signedURL("/k")}, strings.NewReader("x"), -1, "image/png", authenta.ErrInvalidArgument},
+		{"nil body", false, authenta.Upload{URL: srv.signedURL("/k")}, nil, 1, "image/png", authenta.ErrInvalidArgument},
+		{"empty content type", false, authenta.Upload{URL: srv.signedURL("/k")}, strings.NewReader("x"), 1, "", authenta.ErrInvalidArgument},
+		{"blank content type", false, authenta.Upload{URL: srv.signedURL("/k")}, strings.NewReader("x"), 1, " ", authenta.ErrInvalidArgument},
+		{"expired", false, authenta.Upload{Slot: "original", URL: srv.signedURL("/k"), ExpiresAt: past}, strings.NewReader("x"), 1, "image/png", authenta.ErrUploadURLExpired},
+		{"nil context", true, authenta.Upload{URL: srv.signedURL("/k")}, strings.NewReader("x"), 1, "image/png", authenta.ErrInvalidArgument},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c := storageClient(t)
-			ctx := tt.ctx
-			if ctx == nil && tt.name != "nil context" {
-				ctx = t.Context()
-			}
+			ctx := callCtx(t, tt.nilCtx)
 			err := c.Jobs.Upload(ctx, tt.u, tt.body, tt.size, tt.ct)
 			require.ErrorIs(t, err, tt.want)
 			assertNoSecrets(t, err.Error())

@@ -311,29 +311,25 @@ func TestWaitContextCancelled(t *testing.T) {
 
 func TestWaitInvalidSendsNothing(t *testing.T) {
 	t.Parallel()
-	var nilCtx context.Context
 	tests := []struct {
-		name string
-		ctx  context.Context
-		id   string
-		opts *authenta.WaitOptions
+		name   string
+		nilCtx bool // call with a nil context
+		id     string
+		opts   *authenta.WaitOptions
 	}{
-		{"min above max", nil, "7", &authenta.WaitOptions{MinInterval: 2 * time.Second, MaxInterval: time.Second}},
-		{"negative min", nil, "7", &authenta.WaitOptions{MinInterval: -time.Second}},
-		{"negative max", nil, "7", &authenta.WaitOptions{MaxInterval: -time.Second}},
-		{"empty id", nil, "", nil},
-		{"id with a slash", nil, "7/cancel", nil},
-		{"nil context", nilCtx, "7", nil},
+		{"min above max", false, "7", &authenta.WaitOptions{MinInterval: 2 * time.Second, MaxInterval: time.Second}},
+		{"negative min", false, "7", &authenta.WaitOptions{MinInterval: -time.Second}},
+		{"negative max", false, "7", &authenta.WaitOptions{MaxInterval: -time.Second}},
+		{"empty id", false, "", nil},
+		{"id with a slash", false, "7/cancel", nil},
+		{"nil context", true, "7", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			mock := newMock(t)
 			c, clk := fakeClient(t, mock)
-			ctx := tt.ctx
-			if ctx == nil && tt.name != "nil context" {
-				ctx = t.Context()
-			}
+			ctx := callCtx(t, tt.nilCtx)
 			job, err := c.Jobs.Wait(ctx, tt.id, tt.opts)
 			require.ErrorIs(t, err, authenta.ErrInvalidArgument)
 			assert.Nil(t, job)
