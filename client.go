@@ -326,6 +326,13 @@ func (c *Client) scrub(e *APIError) {
 	}
 }
 
+// scrubJob removes the API key from the server's text in a job, should the
+// server echo it there.
+func (c *Client) scrubJob(j *Job) {
+	j.ErrorMessage = c.scrubKey(j.ErrorMessage)
+	j.Message = c.scrubKey(j.Message)
+}
+
 // scrubKey returns server text with the API key redacted.
 func (c *Client) scrubKey(s string) string { return c.key.scrubFrom(s) }
 

@@ -32,7 +32,7 @@ type Job struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	CompletedAt  time.Time
-	ErrorMessage string
+	ErrorMessage string // the server's, with the API key redacted should it echo it
 	Message      string // the server's note on finalize or cancel, e.g. "Job successfully queued"
 	Cost         *float64
 	Inputs       []Input
@@ -48,6 +48,7 @@ type Job struct {
 // fields raw, presigned query strings included.
 func (j Job) Format(f fmt.State, _ rune) {
 	type fields Job // the same fields without the methods
+	j.ErrorMessage, j.Message = redactURLs(j.ErrorMessage), redactURLs(j.Message)
 	fmt.Fprintf(f, "%+v", fields(j))
 }
 
@@ -176,7 +177,9 @@ func (s *JobsService) Create(ctx context.Context, req *JobRequest) (*CreatedJob,
 	if err := s.c.do(ctx, &call{method: http.MethodPost, path: jobsPath, body: body, scope: scopeJobs, mark: retry.NonIdempotent}, &w); err != nil {
 		return nil, err
 	}
-	return w.created(req), nil
+	cj := w.created(req)
+	s.c.scrubJob(cj.Job)
+	return cj, nil
 }
 
 type wireInputReq struct {
@@ -282,6 +285,7 @@ func (s *JobsService) jobCall(ctx context.Context, method, id, suffix string) (*
 	if job.ID == "" {
 		job.ID = id
 	}
+	s.c.scrubJob(job)
 	return job, nil
 }
 
@@ -297,6 +301,9 @@ func (s *JobsService) List(ctx context.Context, opts *ListOptions) (*JobList, er
 	}
 	if l.Page == 0 {
 		l.Page = max(opts.page(), 1)
+	}
+	for _, j := range l.Jobs {
+		s.c.scrubJob(j)
 	}
 	return &l, nil
 }

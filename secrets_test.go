@@ -97,6 +97,10 @@ func secretTexts(err error) []string {
 	if errors.As(err, &ae) {
 		texts = append(texts, ae.Message, ae.Code, ae.RequestID, fmt.Sprintf("%#v", *ae))
 	}
+	var je *authenta.JobError
+	if errors.As(err, &je) {
+		texts = append(texts, je.Message, fmt.Sprintf("%#v", *je))
+	}
 	return texts
 }
 

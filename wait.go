@@ -29,7 +29,7 @@ const (
 // or cancelled. It matches ErrJobFailed or ErrJobCancelled.
 type JobError struct {
 	Job     *Job
-	Message string // the server's errorMessage, when it gave one, with the API key redacted
+	Message string // the server's errorMessage, when it gave one, with the API key and URL query strings redacted
 }
 
 func (e *JobError) Error() string {
@@ -117,7 +117,7 @@ func (s *JobsService) Wait(ctx context.Context, id string, opts *WaitOptions) (*
 			case StatusCompleted:
 				return job, nil
 			case StatusFailed, StatusCancelled:
-				return job, &JobError{Job: job, Message: s.c.scrubKey(job.ErrorMessage)}
+				return job, &JobError{Job: job, Message: redactURLs(job.ErrorMessage)}
 			}
 		case ctx.Err() != nil:
 			return last, fmt.Errorf("authenta: wait for job %s: %w", id, err)
