@@ -16,6 +16,8 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -1274,4 +1276,38 @@ func TestWithHTTPClientKeepsItsPolicies(t *testing.T) {
 	assert.True(t, errors.As(err, &ne) && ne.Timeout(), "a timeout: %v", err)
 	assert.Equal(t, int32(2), hits.Load()-before, "the timeout is per attempt: the GET was retried once")
 	assert.Less(t, time.Since(start), 5*time.Second)
+}
+
+// TestNoOutputWithoutLogger runs failing and retried calls in a child
+// process and checks that it writes nothing but the test runner's verdict:
+// go-retryablehttp's default logger would print every URL, presigned query
+// strings included, to stderr.
+func TestNoOutputWithoutLogger(t *testing.T) {
+	if os.Getenv("AUTHENTA_OUTPUT_PROBE") == "1" {
+		var n atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if n.Add(1) == 1 {
+				http.Error(w, `{"code":"X","message":"try again"}`, http.StatusServiceUnavailable)
+				return
+			}
+			_, _ = io.WriteString(w, `{"id":"7","status":"queued"}`)
+		}))
+		defer srv.Close()
+		c, err := authenta.NewClient(authenta.WithAPIKey(testAPIKey), authenta.WithBaseURL(srv.URL), authenta.WithoutEnvironment(),
+			authenta.WithMaxRetries(2), authenta.WithRetryWait(time.Millisecond, 2*time.Millisecond))
+		require.NoError(t, err)
+		_, err = c.Jobs.Get(t.Context(), "7") // retried once, then answered
+		require.NoError(t, err)
+		closed := httptest.NewServer(http.NotFoundHandler())
+		closed.Close()
+		err = c.Jobs.Upload(t.Context(), authenta.Upload{URL: closed.URL + "/k?" + presignQuery}, strings.NewReader("abc"), 3, "image/jpeg")
+		require.Error(t, err) // a network error, retried, then given up
+		return
+	}
+	t.Parallel()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestNoOutputWithoutLogger$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "AUTHENTA_OUTPUT_PROBE=1")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Equal(t, "PASS", strings.TrimSpace(string(out)), "the SDK wrote output of its own")
 }
