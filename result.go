@@ -32,6 +32,11 @@ type Result struct {
 	IsTampered    *bool    // DI-1
 	IsAIGenerated *bool    // the reference page's example shape
 	Confidence    *float64 // the reference page's example shape, 0..1
+
+	// Identities are the faces a model reports (DF-1, VF-1, ED-1, FI-1 image
+	// or video), from identityPredictions, boundingBoxes and identityDetails
+	// (on the result or on the job).
+	Identities []Identity
 }
 
 // maxResultBody bounds a downloaded result document (DF-1 documents carry a
