@@ -1,6 +1,7 @@
 package authenta_test
 
 import (
+	"os"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -11,6 +12,12 @@ import (
 // a response body left open, an upload goroutine that never ended. Tests
 // close their servers and their clients' idle connections (t.Cleanup), so
 // nothing is expected to remain and nothing is ignored.
+//
+// Started by BenchmarkPairedUpload as its child process, the binary serves
+// as the benchmark's discard server instead (serveDiscard).
 func TestMain(m *testing.M) {
+	if os.Getenv(discardServerEnv) == "1" {
+		os.Exit(serveDiscard())
+	}
 	goleak.VerifyTestMain(m)
 }
