@@ -19,9 +19,11 @@ import (
 //
 // A body that is an io.ReaderAt (an *os.File, *bytes.Reader, or
 // *io.SectionReader) is read from its current offset (0 when it is not also
-// an io.Seeker) and re-read from there on each retry. Any other reader can
-// be read only once, so it is sent once, without retries; it must hold at
-// least size bytes.
+// an io.Seeker) and re-read from there on each retry. A regular *os.File
+// whose rest is exactly size bytes is sent from a fresh handle on the same
+// file per attempt, which net/http sends with sendfile(2); the caller's
+// handle is never moved. Any other reader can be read only once, so it is
+// sent once, without retries; it must hold at least size bytes.
 //
 // An empty URL, a negative size, a nil body with a positive size or an
 // empty content type is an error before anything is sent, and so is an
@@ -68,10 +70,17 @@ func (s *JobsService) upload(ctx context.Context, u Upload, body io.Reader, size
 		if n, known := sizeOf(body); known && n-off < size {
 			return fmt.Errorf("%w: upload %s: the body holds %d bytes, not the %d declared", ErrInvalidArgument, u.Slot, max(n-off, 0), size)
 		}
-		req.GetBody = func() (io.ReadCloser, error) {
-			return io.NopCloser(&exactReader{r: io.NewSectionReader(ra, off, size), left: size}), nil
+		if f, ok := body.(*os.File); ok {
+			req.GetBody = fileBodies(f, off, size) // sendfile (upload_file.go)
 		}
-		req.Body, _ = req.GetBody()
+		if req.GetBody == nil {
+			req.GetBody = func() (io.ReadCloser, error) {
+				return io.NopCloser(&exactReader{r: io.NewSectionReader(ra, off, size), left: size}), nil
+			}
+		}
+		if req.Body, err = req.GetBody(); err != nil {
+			return fmt.Errorf("authenta: upload %s: %w", u.Slot, err)
+		}
 	default:
 		// Read once: no GetBody, and the retry policy is told not to try.
 		req.Body = io.NopCloser(&exactReader{r: body, left: size})

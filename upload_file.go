@@ -1,0 +1,93 @@
+package authenta
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+
+	"github.com/phospheneai/authenta-go/internal/retry"
+)
+
+// An upload of a regular file hands net/http an *os.File of its own as the
+// request body, so that net/http sends it with sendfile(2) (it does so for
+// an *os.File body, unwrapping only its own wrappers), at the CPU cost of a
+// raw PUT of the file. Each attempt gets a fresh handle on the same file,
+// positioned at the upload's offset: the caller's handle is never read or
+// moved, and concurrent uploads of one *os.File do not share an offset.
+// When no fresh handle can be had, or the bytes to send are not exactly
+// the rest of the file, the upload takes the generic io.ReaderAt path.
+
+// fileBodies returns the GetBody of an upload of size bytes of f from off
+// to the end of the file, or nil when f is not a regular file whose rest
+// is exactly size bytes.
+func fileBodies(f *os.File, off, size int64) func() (io.ReadCloser, error) {
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size()-off != size {
+		return nil
+	}
+	return func() (io.ReadCloser, error) {
+		g, err := reopen(f, fi)
+		if err != nil {
+			// No second handle (no /proc, a name that no longer leads
+			// to the file): read the caller's handle at its offsets.
+			return io.NopCloser(&exactReader{r: io.NewSectionReader(f, off, size), left: size}), nil
+		}
+		gi, err := g.Stat()
+		if err == nil && gi.Size()-off < size {
+			err = fmt.Errorf("%w: the file holds %d bytes from offset %d, not the %d declared", ErrInvalidArgument, max(gi.Size()-off, 0), off, size)
+		}
+		if err == nil && off > 0 {
+			_, err = g.Seek(off, io.SeekStart)
+		}
+		if err != nil {
+			_ = g.Close()
+			return nil, &retry.Permanent{Err: err}
+		}
+		if gi.Size()-off > size {
+			// The file grew: net/http would refuse the extra bytes, so
+			// send exactly size of them through a reader.
+			return &limitedFile{exactReader{r: g, left: size}, g}, nil
+		}
+		return g, nil
+	}
+}
+
+// reopen opens the file f is a handle on again, read-only: through
+// /proc/self/fd on Linux (which reaches the file even after a rename or an
+// unlink), else by its name. The new handle must be the same file as fi
+// describes.
+func reopen(f *os.File, fi os.FileInfo) (*os.File, error) {
+	var names [2]string
+	if runtime.GOOS == "linux" {
+		if sc, err := f.SyscallConn(); err == nil {
+			_ = sc.Control(func(fd uintptr) { names[0] = "/proc/self/fd/" + strconv.FormatUint(uint64(fd), 10) })
+		}
+	}
+	names[1] = f.Name()
+	for _, name := range names {
+		if name == "" {
+			continue
+		}
+		g, err := os.Open(name)
+		if err != nil {
+			continue
+		}
+		if gi, err := g.Stat(); err == nil && os.SameFile(fi, gi) {
+			return g, nil
+		}
+		_ = g.Close()
+	}
+	return nil, errNoReopen
+}
+
+var errNoReopen = fmt.Errorf("authenta: cannot open the upload file again")
+
+// limitedFile reads exactly size bytes of a fresh handle and closes it.
+type limitedFile struct {
+	exactReader
+	f *os.File
+}
+
+func (l *limitedFile) Close() error { return l.f.Close() }
