@@ -1,6 +1,7 @@
 package authenta
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -36,13 +37,14 @@ type wireJobFields struct {
 }
 
 // wireJobTyped is the common shape, decoded in one pass: inputs and
-// artifacts are arrays of objects and taskType an object. Any other shape
-// fails to decode into it and takes wireJob's lenient path.
+// artifacts are arrays of objects, every artifact field but metadata a
+// string or null, and taskType an object. Any other shape fails to decode
+// into it and takes wireJob's lenient path.
 type wireJobTyped struct {
 	wireJobFields
-	TaskType  *wireTaskType   `json:"taskType"`
-	Inputs    []*wireInput    `json:"inputs"`
-	Artifacts []*wireArtifact `json:"artifacts"`
+	TaskType  *wireTaskType       `json:"taskType"`
+	Inputs    []*wireInput        `json:"inputs"`
+	Artifacts []*wireArtifactText `json:"artifacts"`
 }
 
 // wireJob reads the parts that vary in shape as raw JSON.
@@ -72,6 +74,28 @@ func (a *wireArtifact) artifact() Artifact {
 	}
 }
 
+// wireArtifactText is wireArtifact when every field but Metadata is a
+// string or null: encoding/json decodes the strings directly, without a
+// copy of each field's raw bytes. It gives the same Artifact as
+// wireArtifact would.
+type wireArtifactText struct {
+	ID, Kind, SlotName, Slot, Status, ContentType, DownloadURL, URL, CreatedAt string
+	Metadata                                                                   json.RawMessage
+}
+
+func (a *wireArtifactText) artifact() Artifact {
+	return Artifact{
+		ID:          a.ID,
+		Kind:        a.Kind,
+		Slot:        cmp.Or(a.SlotName, a.Slot),
+		Status:      a.Status,
+		ContentType: a.ContentType,
+		DownloadURL: cmp.Or(a.DownloadURL, a.URL),
+		CreatedAt:   lenient.TimeText(a.CreatedAt),
+		Metadata:    nonNull(a.Metadata),
+	}
+}
+
 // UnmarshalJSON decodes a job from any of the shapes the service sends:
 // flat with "jobId" or "id" (number or string), or nested as {"job": {...}}
 // or {"data": {...}}.
@@ -84,22 +108,44 @@ func (j *Job) UnmarshalJSON(b []byte) error { return j.decode(b, 0) }
 const maxWrappers = 3
 
 func (j *Job) decode(b []byte, wrappers int) error {
-	unwrap := wrappers < maxWrappers
 	// The fast path: one pass of encoding/json over the common shape.
 	var t wireJobTyped
-	if json.Unmarshal(b, &t) == nil && !(unwrap && t.isWrapper()) {
-		j.fill(&t.wireJobFields, t.TaskType)
-		j.addInputs(t.Inputs)
-		for _, a := range t.Artifacts {
-			if a != nil {
-				j.Artifacts = append(j.Artifacts, a.artifact())
+	if json.Unmarshal(b, &t) == nil {
+		return j.decodeTyped(&t, wrappers)
+	}
+	return j.decodeLenient(b, wrappers)
+}
+
+// decodeTyped sets the job from the common shape, decoded in one pass. A
+// wrapper's inner job is decoded on its own, and the inputs beside it
+// (the create answer's) are merged in.
+func (j *Job) decodeTyped(t *wireJobTyped, wrappers int) error {
+	if wrappers < maxWrappers && t.isWrapper() {
+		for _, inner := range []json.RawMessage{t.Job, t.Data} {
+			if lenient.IsObject(inner) {
+				if err := j.decode(inner, wrappers+1); err != nil {
+					return err
+				}
+				j.addInputs(t.Inputs)
+				return nil
 			}
 		}
-		j.addLegacyResultURL(&t.wireJobFields)
-		return nil
 	}
+	j.fill(&t.wireJobFields, t.TaskType)
+	j.addInputs(t.Inputs)
+	for _, a := range t.Artifacts {
+		if a != nil {
+			j.Artifacts = append(j.Artifacts, a.artifact())
+		}
+	}
+	j.addLegacyResultURL(&t.wireJobFields)
+	return nil
+}
 
-	// The lenient path: every field on its own, whatever its shape.
+// decodeLenient reads every field on its own, whatever its shape.
+func (j *Job) decodeLenient(b []byte, wrappers int) error {
+	unwrap := wrappers < maxWrappers
+
 	var w wireJob
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
@@ -248,7 +294,20 @@ type wireCreated struct {
 }
 
 func (w *wireCreated) UnmarshalJSON(b []byte) error {
-	if err := w.job.UnmarshalJSON(b); err != nil {
+	// The common shape: one pass gives both the job and the inputs.
+	var t wireJobTyped
+	if json.Unmarshal(b, &t) == nil {
+		if err := w.job.decodeTyped(&t, 0); err != nil {
+			return err
+		}
+		for _, in := range t.Inputs {
+			if in != nil {
+				w.inputs = append(w.inputs, *in)
+			}
+		}
+		return nil
+	}
+	if err := w.job.decodeLenient(b, 0); err != nil {
 		return err
 	}
 	var top struct{ Inputs json.RawMessage }

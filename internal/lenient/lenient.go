@@ -136,6 +136,15 @@ func Time(raw json.RawMessage) time.Time {
 		}
 		return time.Unix(int64(n), 0).UTC()
 	}
+	return TimeText(s)
+}
+
+// TimeText reads the text of a JSON string as Time does: an RFC 3339
+// timestamp, with or without fractional seconds or a zone.
+func TimeText(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
 	for _, layout := range [...]string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t
