@@ -71,12 +71,27 @@ func (t *bearerTransport) isAPI(u *url.URL) bool {
 	return originOf(u) == t.origin
 }
 
+// authorize sets the Authorization header on a request the SDK builds for
+// the API, so that RoundTrip can send it as it is, without a copy.
+func (t *bearerTransport) authorize(h http.Header) {
+	h["Authorization"] = []string{string(t.header)}
+}
+
+// authorized reports whether h carries exactly the key's Authorization.
+func (t *bearerTransport) authorized(h http.Header) bool {
+	v := h["Authorization"]
+	return len(v) == 1 && v[0] == string(t.header)
+}
+
 // RoundTrip implements http.RoundTripper. It never changes the caller's
-// request: it sends a copy with its own header map.
+// request: when the header must change, it sends a copy with its own
+// header map.
 func (t *bearerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	switch {
 	case t.isAPI(r.URL):
-		r = withHeader(r, func(h http.Header) { h.Set("Authorization", string(t.header)) })
+		if !t.authorized(r.Header) {
+			r = withHeader(r, func(h http.Header) { h.Set("Authorization", string(t.header)) })
+		}
 	case r.Header.Get("Authorization") != "":
 		r = withHeader(r, func(h http.Header) { h.Del("Authorization") })
 	}

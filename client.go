@@ -35,6 +35,7 @@ type Client struct {
 
 	api     *retryablehttp.Client // with auth: platform endpoints
 	storage *retryablehttp.Client // without auth: presigned URLs
+	auth    *bearerTransport      // the api client's; do sets its header
 
 	// The retries of a request when its call does not set them.
 	apiRetries, storageRetries int
@@ -99,7 +100,8 @@ func NewClient(opts ...Option) (*Client, error) {
 		uploadRetries = s.maxRetries
 	}
 	c.apiRetries, c.storageRetries = s.maxRetries, uploadRetries
-	c.api = c.retryClient(hc, newBearerTransport(lower, s.apiKey, base), s, s.maxRetries)
+	c.auth = newBearerTransport(lower, s.apiKey, base)
+	c.api = c.retryClient(hc, c.auth, s, s.maxRetries)
 	c.storage = c.retryClient(hc, lower, s, uploadRetries)
 	c.Jobs = &JobsService{c: c}
 	return c, nil
@@ -260,6 +262,7 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 		req.Header[k] = v
 	}
 	req.Header.Set("Accept", "application/json")
+	c.auth.authorize(req.Header) // once here, not on a copy per attempt
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -341,14 +341,6 @@ func faceParameters(task TaskType, orig *source, o DetectOptions) (map[string]an
 // uploadAll uploads every source to its slot's URL, concurrently. The first
 // failure cancels the others; it returns the failed step's name.
 func (c *Client) uploadAll(ctx context.Context, created *CreatedJob, srcs []*source, cs *callSettings) (string, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg       sync.WaitGroup
-		once     sync.Once
-		failStep string
-		failErr  error
-	)
 	uploads := make([]Upload, len(srcs))
 	for i, s := range srcs {
 		u, ok := created.Upload(s.slot)
@@ -357,6 +349,21 @@ func (c *Client) uploadAll(ctx context.Context, created *CreatedJob, srcs []*sou
 		}
 		uploads[i] = u
 	}
+	if len(srcs) == 1 { // nothing to run beside it
+		s := srcs[0]
+		if err := c.Jobs.upload(ctx, uploads[0], s.r, s.size, s.contentType, cs); err != nil {
+			return StepUpload + " " + s.slot, err
+		}
+		return "", nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		once     sync.Once
+		failStep string
+		failErr  error
+	)
 	for i, s := range srcs {
 		wg.Add(1)
 		go func() {

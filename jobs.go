@@ -288,7 +288,7 @@ func (s *JobsService) delete(ctx context.Context, id string, cs *callSettings) e
 // jobCall is Finalize, Get and Cancel: a bodiless request on one job that
 // answers with the job.
 func (s *JobsService) jobCall(ctx context.Context, method, id, suffix string, opts []CallOption) (*Job, error) {
-	if _, err := jobPath(id, suffix); err != nil {
+	if err := checkJobID(id); err != nil { // job builds the path
 		return nil, err
 	}
 	ctx, cs, end, err := s.c.startCall(ctx, opts)

@@ -70,14 +70,21 @@ var (
 	EKYCDeepfake          = TaskType{11, "ekyc-deepfake", "ED-1", "EKYC Deepfakes", videoTypes, 10 * time.Minute}
 )
 
-// TaskTypes returns every task type, ordered by ID. The slice and its
-// MIMETypes are copies: changing them does not change the package's table.
-func TaskTypes() []TaskType {
-	all := []TaskType{
+// taskTable is every task type, ordered by ID, sharing the package's MIME
+// type lists: callers only read them.
+func taskTable() [11]TaskType {
+	return [...]TaskType{
 		AIImageDetection, AIAudioDetection, AIVideoDetection, FaceSwapDetection,
 		ImageForgeryDetection, DocumentIntelligence, FaceLivenessDetection,
 		FaceIntelligence, FaceEmbedding, AudioSplitter, EKYCDeepfake,
 	}
+}
+
+// TaskTypes returns every task type, ordered by ID. The slice and its
+// MIMETypes are copies: changing them does not change the package's table.
+func TaskTypes() []TaskType {
+	table := taskTable()
+	all := table[:]
 	for i := range all {
 		all[i].MIMETypes = slices.Clone(all[i].MIMETypes)
 	}
@@ -104,7 +111,8 @@ func ParseTaskType(s string) (TaskType, error) {
 // known reports whether t is one of the platform's task types, with the
 // values of the table (a zero or hand-made TaskType is not).
 func (t TaskType) known() bool {
-	for _, k := range TaskTypes() {
+	for _, k := range taskTable() { // no copies of the MIME lists: only read
+
 		if k.ID == t.ID && k.Slug == t.Slug {
 			return true
 		}
