@@ -1,6 +1,7 @@
 package authenta
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -14,26 +15,37 @@ import (
 // as raw JSON and interpreted leniently, and a surprising field is skipped,
 // never fatal.
 
+// rawRef is a JSON value inside the document being decoded: unlike
+// json.RawMessage it is not copied, so it is valid only while the
+// UnmarshalJSON that decodes the document runs. Every use turns it into a
+// string or number before that returns, or clones it (fill's InlineResult).
+type rawRef []byte
+
+func (r *rawRef) UnmarshalJSON(b []byte) error {
+	*r = b
+	return nil
+}
+
 // wireJobFields are a job's fields that are read the same way whatever
 // the shape around them.
 type wireJobFields struct {
-	ID           json.RawMessage `json:"id"`
-	JobID        json.RawMessage `json:"jobId"`
-	MID          json.RawMessage `json:"mid"` // legacy media id
-	Job          json.RawMessage `json:"job"`
-	Data         json.RawMessage `json:"data"`
-	TaskTypeID   json.RawMessage `json:"taskTypeId"`
-	TaskTypeSlug json.RawMessage `json:"taskTypeSlug"`
-	Status       json.RawMessage `json:"status"`
-	CreatedAt    json.RawMessage `json:"createdAt"`
-	UpdatedAt    json.RawMessage `json:"updatedAt"`
-	CompletedAt  json.RawMessage `json:"completedAt"`
-	ErrorMessage json.RawMessage `json:"errorMessage"`
-	Error        json.RawMessage `json:"error"`
-	Message      json.RawMessage `json:"message"`
-	Cost         json.RawMessage `json:"cost"`
-	Result       json.RawMessage `json:"result"`
-	ResultURL    json.RawMessage `json:"resultURL"`
+	ID           rawRef `json:"id"`
+	JobID        rawRef `json:"jobId"`
+	MID          rawRef `json:"mid"` // legacy media id
+	Job          rawRef `json:"job"`
+	Data         rawRef `json:"data"`
+	TaskTypeID   rawRef `json:"taskTypeId"`
+	TaskTypeSlug rawRef `json:"taskTypeSlug"`
+	Status       rawRef `json:"status"`
+	CreatedAt    rawRef `json:"createdAt"`
+	UpdatedAt    rawRef `json:"updatedAt"`
+	CompletedAt  rawRef `json:"completedAt"`
+	ErrorMessage rawRef `json:"errorMessage"`
+	Error        rawRef `json:"error"`
+	Message      rawRef `json:"message"`
+	Cost         rawRef `json:"cost"`
+	Result       rawRef `json:"result"`
+	ResultURL    rawRef `json:"resultURL"`
 }
 
 // wireJobTyped is the common shape, decoded in one pass: inputs and
@@ -55,7 +67,7 @@ type wireJob struct {
 	Artifacts json.RawMessage `json:"artifacts"`
 }
 
-type wireTaskType struct{ ID, Slug json.RawMessage }
+type wireTaskType struct{ ID, Slug rawRef }
 
 type wireArtifact struct {
 	ID, Kind, SlotName, Slot, Status, ContentType, DownloadURL, URL, CreatedAt, Metadata json.RawMessage
@@ -121,7 +133,7 @@ func (j *Job) decode(b []byte, wrappers int) error {
 // (the create answer's) are merged in.
 func (j *Job) decodeTyped(t *wireJobTyped, wrappers int) error {
 	if wrappers < maxWrappers && t.isWrapper() {
-		for _, inner := range []json.RawMessage{t.Job, t.Data} {
+		for _, inner := range [...]rawRef{t.Job, t.Data} {
 			if lenient.IsObject(inner) {
 				if err := j.decode(inner, wrappers+1); err != nil {
 					return err
@@ -151,7 +163,7 @@ func (j *Job) decodeLenient(b []byte, wrappers int) error {
 		return err
 	}
 	if unwrap && w.isWrapper() { // {"job": {...}} or {"data": {...}}
-		for _, inner := range []json.RawMessage{w.Job, w.Data} {
+		for _, inner := range [...]rawRef{w.Job, w.Data} {
 			if lenient.IsObject(inner) {
 				if err := j.decode(inner, wrappers+1); err != nil {
 					return err
@@ -214,7 +226,7 @@ func (j *Job) fill(w *wireJobFields, tt *wireTaskType) {
 	}
 	j.Message = lenient.String(w.Message)
 	j.Cost = lenient.Float(w.Cost)
-	j.InlineResult = nonNull(w.Result)
+	j.InlineResult = json.RawMessage(bytes.Clone(nonNull(w.Result))) // w.Result is a rawRef
 }
 
 // addLegacyResultURL turns a legacy media record's resultURL into a result
@@ -420,7 +432,7 @@ func (l *wireList) readPaging(page, limit, pageSize, total, pages, totalPages, o
 	}
 }
 
-func firstRaw(raws ...json.RawMessage) json.RawMessage {
+func firstRaw(raws ...[]byte) []byte {
 	for _, r := range raws {
 		if lenient.Present(r) {
 			return r
@@ -429,7 +441,7 @@ func firstRaw(raws ...json.RawMessage) json.RawMessage {
 	return nil
 }
 
-func firstString(raws ...json.RawMessage) string {
+func firstString(raws ...[]byte) string {
 	for _, r := range raws {
 		if s := lenient.String(r); s != "" {
 			return s
@@ -438,7 +450,7 @@ func firstString(raws ...json.RawMessage) string {
 	return ""
 }
 
-func nonNull(raw json.RawMessage) json.RawMessage {
+func nonNull(raw []byte) []byte {
 	if !lenient.Present(raw) {
 		return nil
 	}

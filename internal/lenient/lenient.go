@@ -16,14 +16,14 @@ import (
 )
 
 // isNull reports whether raw is absent or the JSON null.
-func isNull(raw json.RawMessage) bool {
+func isNull(raw []byte) bool {
 	raw = bytes.TrimSpace(raw)
 	return len(raw) == 0 || string(raw) == "null"
 }
 
 // String reads a JSON string, or the exact text of a JSON number (so that
 // ids above 2^53 survive), or a boolean's text. Anything else gives "".
-func String(raw json.RawMessage) string {
+func String(raw []byte) string {
 	raw = bytes.TrimSpace(raw)
 	if isNull(raw) {
 		return ""
@@ -68,7 +68,7 @@ func plainString(raw []byte) (string, bool) {
 }
 
 // Int reads an integer from a JSON number or a numeric string.
-func Int(raw json.RawMessage) (int, bool) {
+func Int(raw []byte) (int, bool) {
 	s := strings.TrimSpace(String(raw))
 	if s == "" {
 		return 0, false
@@ -85,7 +85,7 @@ func Int(raw json.RawMessage) (int, bool) {
 
 // Float reads a number, or a numeric string; nil for null, NaN, ±Inf or
 // anything else.
-func Float(raw json.RawMessage) *float64 {
+func Float(raw []byte) *float64 {
 	s := strings.TrimSpace(String(raw))
 	if s == "" || s == "true" || s == "false" {
 		return nil
@@ -100,7 +100,7 @@ func Float(raw json.RawMessage) *float64 {
 
 // Bool reads true/false, the strings "true"/"false" in any case, "yes"/"no",
 // "1"/"0" and the numbers 1 and 0; nil for null or anything else.
-func Bool(raw json.RawMessage) *bool {
+func Bool(raw []byte) *bool {
 	s := strings.ToLower(strings.TrimSpace(String(raw)))
 	var v bool
 	switch s {
@@ -117,7 +117,7 @@ func Bool(raw json.RawMessage) *bool {
 // Time reads an RFC 3339 timestamp (with or without fractional seconds or a
 // zone), or a Unix time in seconds or milliseconds. The zero time means
 // absent or unreadable.
-func Time(raw json.RawMessage) time.Time {
+func Time(raw []byte) time.Time {
 	raw = bytes.TrimSpace(raw)
 	if isNull(raw) {
 		return time.Time{}
@@ -155,7 +155,7 @@ func TimeText(s string) time.Time {
 
 // Floats reads an array of numbers (or numeric strings); nil when raw is not
 // an array or any element is unreadable.
-func Floats(raw json.RawMessage) []float64 {
+func Floats(raw []byte) []float64 {
 	var items []json.RawMessage
 	if isNull(raw) || json.Unmarshal(raw, &items) != nil {
 		return nil
@@ -173,7 +173,7 @@ func Floats(raw json.RawMessage) []float64 {
 
 // Objects reads a JSON array and returns its object elements; other
 // elements are skipped. A lone object is returned as a one-element list.
-func Objects(raw json.RawMessage) []json.RawMessage {
+func Objects(raw []byte) []json.RawMessage {
 	raw = bytes.TrimSpace(raw)
 	if isNull(raw) {
 		return nil
@@ -195,10 +195,10 @@ func Objects(raw json.RawMessage) []json.RawMessage {
 }
 
 // IsObject reports whether raw is a JSON object.
-func IsObject(raw json.RawMessage) bool {
+func IsObject(raw []byte) bool {
 	raw = bytes.TrimSpace(raw)
 	return len(raw) > 0 && raw[0] == '{'
 }
 
 // Present reports whether raw holds a value other than null.
-func Present(raw json.RawMessage) bool { return !isNull(raw) }
+func Present(raw []byte) bool { return !isNull(raw) }
