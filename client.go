@@ -271,11 +271,16 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 	if err != nil {
 		return err
 	}
-	defer drainClose(resp.Body)
 	if out == nil || resp.StatusCode == http.StatusNoContent {
+		drainClose(resp.Body)
 		return nil
 	}
 	b, err := readBody(resp.Body, resp.ContentLength, maxResponseBody)
+	if err == nil {
+		_ = resp.Body.Close() // read to its end: nothing to drain
+	} else {
+		drainClose(resp.Body)
+	}
 	if err != nil {
 		return fmt.Errorf("authenta: %s %s: read response (HTTP %d): %w", cl.method, cl.path, resp.StatusCode, sanitizeError(err))
 	}

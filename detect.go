@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/phospheneai/authenta-go/internal/retry"
 )
 
 // DetectOptions tunes Detect and DetectReader.
@@ -282,7 +284,7 @@ func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *
 	if step, err := c.uploadAll(ctx, created, srcs, cs); err != nil {
 		return fail(step, err, false)
 	}
-	if _, err := c.Jobs.job(ctx, http.MethodPost, job.ID, "/finalize", cs); err != nil {
+	if err := c.Jobs.finalize(ctx, job.ID, cs); err != nil {
 		return fail(StepFinalize, err, false)
 	}
 	waitCtx := ctx
@@ -301,6 +303,16 @@ func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *
 		return fail(StepResult, err, false)
 	}
 	return &Detection{Job: done, Result: res}, nil
+}
+
+// finalize is Finalize for Detect, which has no use for the answer: its
+// body is not decoded.
+func (s *JobsService) finalize(ctx context.Context, id string, cs *callSettings) error {
+	p, err := jobPath(id, "/finalize")
+	if err != nil {
+		return err
+	}
+	return s.c.do(ctx, &call{method: http.MethodPost, path: p, scope: scopeJobs, mark: retry.NonIdempotent, cs: cs}, nil)
 }
 
 // faceParameters checks the face intelligence rules and builds the task

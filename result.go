@@ -46,15 +46,15 @@ const maxResultBody = 64 << 20
 // ParseResult decodes a result document leniently. It fails only when raw
 // is not a JSON object.
 func ParseResult(raw []byte) (*Result, error) {
-	var w struct {
-		IsDeepFake, Fake                  json.RawMessage
-		RealConfidencePercent             json.RawMessage
-		IsLiveness, IsLive, IsSpoof       json.RawMessage
-		IsSimilar, SimilarityScore        json.RawMessage
-		FaceVector, Embedding             json.RawMessage
-		ResultType                        json.RawMessage
-		IsFake, IsTampered, IsAIGenerated json.RawMessage
-		Confidence                        json.RawMessage
+	var w struct { // read in place: every field is decoded before returning
+		IsDeepFake, Fake                  rawRef
+		RealConfidencePercent             rawRef
+		IsLiveness, IsLive, IsSpoof       rawRef
+		IsSimilar, SimilarityScore        rawRef
+		FaceVector, Embedding             rawRef
+		ResultType                        rawRef
+		IsFake, IsTampered, IsAIGenerated rawRef
+		Confidence                        rawRef
 	}
 	t := bytes.TrimSpace(raw)
 	if len(t) == 0 || t[0] != '{' {

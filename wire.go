@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/phospheneai/authenta-go/internal/lenient"
 )
@@ -279,13 +280,29 @@ func (j *Job) inputIndex(slot string) int {
 	return -1
 }
 
+// wireInput is read in place (rawRef): input and upload turn it into
+// values before the document's UnmarshalJSON returns.
 type wireInput struct {
-	SlotName, Slot, Name  json.RawMessage
-	ContentType, FileName json.RawMessage
-	SizeBytes, Size       json.RawMessage
-	UploadURL, URL        json.RawMessage
-	UploadURLExpiresAt    json.RawMessage
-	ExpiresAt             json.RawMessage
+	SlotName, Slot, Name  rawRef
+	ContentType, FileName rawRef
+	SizeBytes, Size       rawRef
+	UploadURL, URL        rawRef
+	UploadURLExpiresAt    rawRef
+	ExpiresAt             rawRef
+}
+
+// createdInput is one input of the create answer: where to upload it.
+type createdInput struct {
+	slot, url string
+	expiresAt time.Time
+}
+
+func (w *wireInput) upload() createdInput {
+	return createdInput{
+		slot:      firstString(w.SlotName, w.Slot, w.Name),
+		url:       firstString(w.UploadURL, w.URL),
+		expiresAt: lenient.Time(firstRaw(w.UploadURLExpiresAt, w.ExpiresAt)),
+	}
 }
 
 func (w *wireInput) input() Input {
@@ -302,7 +319,7 @@ func (w *wireInput) input() Input {
 // the flat {"jobId": ..., "inputs": [...]}.
 type wireCreated struct {
 	job    Job
-	inputs []wireInput
+	inputs []createdInput
 }
 
 func (w *wireCreated) UnmarshalJSON(b []byte) error {
@@ -314,7 +331,7 @@ func (w *wireCreated) UnmarshalJSON(b []byte) error {
 		}
 		for _, in := range t.Inputs {
 			if in != nil {
-				w.inputs = append(w.inputs, *in)
+				w.inputs = append(w.inputs, in.upload())
 			}
 		}
 		return nil
@@ -329,7 +346,7 @@ func (w *wireCreated) UnmarshalJSON(b []byte) error {
 	for _, raw := range lenient.Objects(top.Inputs) {
 		var in wireInput
 		if json.Unmarshal(raw, &in) == nil {
-			w.inputs = append(w.inputs, in)
+			w.inputs = append(w.inputs, in.upload())
 		}
 	}
 	return nil
@@ -342,20 +359,19 @@ func (w *wireCreated) created(req *JobRequest) *CreatedJob {
 	cj := &CreatedJob{Job: &job}
 	named := false
 	for _, in := range w.inputs {
-		if firstString(in.SlotName, in.Slot, in.Name) != "" {
+		if in.slot != "" {
 			named = true
 		}
 	}
 	for k, in := range w.inputs {
-		u := firstString(in.UploadURL, in.URL)
-		if u == "" {
+		if in.url == "" {
 			continue
 		}
-		slot := firstString(in.SlotName, in.Slot, in.Name)
+		slot := in.slot
 		if !named && k < len(req.Inputs) {
 			slot = req.Inputs[k].Slot
 		}
-		cj.Uploads = append(cj.Uploads, Upload{Slot: slot, URL: u, ExpiresAt: lenient.Time(firstRaw(in.UploadURLExpiresAt, in.ExpiresAt))})
+		cj.Uploads = append(cj.Uploads, Upload{Slot: slot, URL: in.url, ExpiresAt: in.expiresAt})
 	}
 	// The job describes its inputs as requested when the server did not.
 	for _, in := range req.Inputs {
