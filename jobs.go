@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -216,12 +217,11 @@ func newCreateBody(req *JobRequest) (*wireCreateReq, error) {
 		return nil, fmt.Errorf("%w: a job needs at least one input", ErrInvalidArgument)
 	}
 	body := &wireCreateReq{TaskTypeID: strconv.Itoa(t.ID), Parameters: req.Parameters, Inputs: make([]wireInputReq, 0, len(req.Inputs))}
-	seen := make(map[string]bool, len(req.Inputs))
-	for _, in := range req.Inputs {
+	for k, in := range req.Inputs {
 		switch {
 		case in.Slot == "":
 			return nil, fmt.Errorf("%w: input without a slot name", ErrInvalidArgument)
-		case seen[in.Slot]:
+		case slices.ContainsFunc(req.Inputs[:k], func(o Input) bool { return o.Slot == in.Slot }):
 			return nil, fmt.Errorf("%w: two inputs in slot %q", ErrInvalidArgument, in.Slot)
 		case in.FileName == "" || filepath.Base(in.FileName) != in.FileName || in.FileName == "." || in.FileName == "..":
 			return nil, fmt.Errorf("%w: input %q: file name %q must be a base name with its extension", ErrInvalidArgument, in.Slot, truncate(in.FileName, 64))
@@ -230,7 +230,6 @@ func newCreateBody(req *JobRequest) (*wireCreateReq, error) {
 		case !t.Accepts(in.ContentType):
 			return nil, fmt.Errorf("%w: input %q: %s does not accept %q (accepts %s)", ErrUnsupportedMediaType, in.Slot, t, in.ContentType, strings.Join(t.MIMETypes, ", "))
 		}
-		seen[in.Slot] = true
 		body.Inputs = append(body.Inputs, wireInputReq{SlotName: in.Slot, ContentType: in.ContentType, FileName: in.FileName, SizeBytes: in.Size})
 	}
 	if len(body.Parameters) == 0 {

@@ -44,11 +44,49 @@ func String(raw []byte) string {
 		return ""
 	}
 	// A number: keep its text as sent, after checking that it is one.
-	var n json.Number
-	if json.Unmarshal(raw, &n) == nil {
-		return n.String()
+	if isNumber(raw) {
+		return string(raw)
 	}
 	return ""
+}
+
+// isNumber reports whether b is exactly one JSON number (RFC 8259 §6):
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func isNumber(b []byte) bool {
+	i := 0
+	digits := func() int {
+		n := 0
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(b)
 }
 
 // plainString returns the contents of a quoted JSON string that needs no
