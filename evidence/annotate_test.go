@@ -265,8 +265,8 @@ func TestAnnotateTitle(t *testing.T) {
 	require.Less(t, count(out, banner, red), banner.Dx()*banner.Dy(), "the banner has text")
 	require.Equal(t, 200*50, count(out, image.Rect(0, 50, 200, 100), white))
 
-	real := evidence.Annotate(canvas(bounds), nil, &evidence.Options{Verdict: authenta.VerdictReal})
-	require.Greater(t, count(real, banner, green), 100, "the verdict alone is a title")
+	realOut := evidence.Annotate(canvas(bounds), nil, &evidence.Options{Verdict: authenta.VerdictReal})
+	require.Greater(t, count(realOut, banner, green), 100, "the verdict alone is a title")
 	plain := evidence.Annotate(canvas(bounds), nil, &evidence.Options{})
 	require.Equal(t, canvas(bounds).Pix, plain.Pix)
 }
