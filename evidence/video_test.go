@@ -24,13 +24,21 @@ func boxesAt(ids string, box image.Rectangle, frames ...int) authenta.Identity {
 	return ident
 }
 
+// placeholder is a directory holding a file named like a video, which
+// only a stand-in ffmpeg reads, and identities with a box in frame 3.
+func placeholder(t *testing.T) (dir, video string, ids []authenta.Identity) {
+	t.Helper()
+	dir = t.TempDir()
+	video = filepath.Join(dir, "clip.mp4")
+	require.NoError(t, os.WriteFile(video, []byte("not a video"), 0o644))
+	return dir, video, []authenta.Identity{boxesAt("0", image.Rect(1, 1, 9, 9), 3)}
+}
+
 // Not parallel: it empties PATH for the whole process.
 func TestAnnotateVideoWithoutFFmpeg(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	video := filepath.Join(t.TempDir(), "clip.mp4")
-	require.NoError(t, os.WriteFile(video, []byte("not read"), 0o644))
-	paths, err := evidence.AnnotateVideo(context.Background(), video, t.TempDir(),
-		[]authenta.Identity{boxesAt("0", image.Rect(1, 1, 9, 9), 3)}, nil)
+	dir, video, ids := placeholder(t)
+	paths, err := evidence.AnnotateVideo(context.Background(), video, dir, ids, nil)
 	require.ErrorIs(t, err, evidence.ErrNoFFmpeg)
 	require.Contains(t, err.Error(), "ffmpeg is needed")
 	require.Contains(t, err.Error(), "PATH")
@@ -57,10 +65,7 @@ func fakeFFmpeg(t *testing.T, body string) *evidence.Options {
 
 func TestAnnotateVideoArguments(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	video := filepath.Join(dir, "clip.mp4")
-	require.NoError(t, os.WriteFile(video, []byte("x"), 0o644))
-	ids := []authenta.Identity{boxesAt("0", image.Rect(1, 1, 9, 9), 3)}
+	dir, video, ids := placeholder(t)
 	failing := fakeFFmpeg(t, "exit 3")
 
 	_, err := evidence.AnnotateVideo(context.Background(), "", dir, ids, failing)
@@ -83,10 +88,7 @@ func TestAnnotateVideoArguments(t *testing.T) {
 
 func TestAnnotateVideoFFmpegFails(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	video := filepath.Join(dir, "clip.mp4")
-	require.NoError(t, os.WriteFile(video, []byte("x"), 0o644))
-	ids := []authenta.Identity{boxesAt("0", image.Rect(1, 1, 9, 9), 3)}
+	dir, video, ids := placeholder(t)
 
 	// Its error output comes with the error, bounded.
 	noisy := fakeFFmpeg(t, `echo "clip.mp4: Invalid data found when processing input" >&2
@@ -109,13 +111,11 @@ exit 1`)
 
 func TestAnnotateVideoCancelKillsFFmpeg(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	video := filepath.Join(dir, "clip.mp4")
-	require.NoError(t, os.WriteFile(video, []byte("x"), 0o644))
+	dir, video, ids := placeholder(t)
 	hanging := fakeFFmpeg(t, "exec sleep 60")
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, err := evidence.AnnotateVideo(ctx, video, dir, []authenta.Identity{boxesAt("0", image.Rect(1, 1, 9, 9), 3)}, hanging)
+	_, err := evidence.AnnotateVideo(ctx, video, dir, ids, hanging)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 }
 
