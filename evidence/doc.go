@@ -11,8 +11,11 @@
 // drawing panic.
 //
 // Stills need only the standard library's image packages (and fonts from
-// golang.org/x/image). Videos need the ffmpeg program: AnnotateVideo looks it
-// up on PATH and returns an error matching ErrNoFFmpeg where it is missing.
+// golang.org/x/image): Annotate, AnnotateFrame and AnnotateFile. Videos need
+// the ffmpeg program: AnnotateVideo writes the annotated frames that have
+// boxes, AnnotateVideoFile an annotated copy of the whole video. Both look
+// ffmpeg up on PATH and return an error matching ErrNoFFmpeg where it is
+// missing.
 //
 // This package is separate from package authenta so that the SDK itself
 // does not import image-drawing code.

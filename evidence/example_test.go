@@ -84,3 +84,15 @@ func ExampleAnnotateVideo() {
 		fmt.Println("evidence:", p) // evidence/frame-000012.png, ...
 	}
 }
+
+// An annotated copy of the whole video, for a reviewer to play.
+func ExampleAnnotateVideoFile() {
+	var result authenta.Result // from Jobs.Result or Detect, for DF-1
+	err := evidence.AnnotateVideoFile(context.Background(), "clip.mp4", "clip.evidence.mp4", result.Identities, nil)
+	if errors.Is(err, evidence.ErrNoFFmpeg) {
+		log.Fatal("install ffmpeg to see the annotated video")
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+}

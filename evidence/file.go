@@ -81,7 +81,10 @@ func readImage(path string, maxPixels int) (image.Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: evidence: %s: not a JPEG, PNG or WebP image: %v", authenta.ErrInvalidArgument, filepath.Base(path), err)
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxPixels/cfg.Height {
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, fmt.Errorf("%w: evidence: %s: empty %dx%d image", authenta.ErrInvalidArgument, filepath.Base(path), cfg.Width, cfg.Height)
+	}
+	if cfg.Width > maxPixels/cfg.Height {
 		return nil, fmt.Errorf("%w: evidence: %s: %dx%d %s: %w (at most %d pixels)", authenta.ErrInvalidArgument, filepath.Base(path), cfg.Width, cfg.Height, format, errTooLarge, maxPixels)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
