@@ -139,6 +139,7 @@ func TestAnnotateFileRefuses(t *testing.T) {
 		{"over a small pixel cap", good, "out.png", &evidence.Options{MaxPixels: 399}, true},
 		{"not an image", text, "out.png", nil, true},
 		{"cut image", cut, "out.png", nil, true},
+		{"no output directory", good, "missing-dir/out.png", nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -170,6 +171,16 @@ func TestAnnotateFileKeepsOutputOnError(t *testing.T) {
 	got, err := os.ReadFile(out)
 	require.NoError(t, err)
 	require.Equal(t, "previous evidence", string(got))
+
+	// The rename fails (a directory is in the way): the temporary file goes.
+	in := filepath.Join(dir, "in.png")
+	writePNG(t, in, canvas(image.Rect(0, 0, 20, 20)))
+	blocked := filepath.Join(dir, "blocked.png")
+	require.NoError(t, os.MkdirAll(filepath.Join(blocked, "child"), 0o755))
+	require.Error(t, evidence.AnnotateFile(context.Background(), in, blocked, nil, nil))
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 3, "evidence.png, in.png and blocked.png only")
 }
 
 func TestAnnotateFileCancelled(t *testing.T) {
