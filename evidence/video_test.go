@@ -63,6 +63,19 @@ func fakeFFmpeg(t *testing.T, body string) *evidence.Options {
 	return &evidence.Options{FFmpeg: path}
 }
 
+// hang is a script line that sleeps until killed; sleep is named by its
+// path, as tests may run with an emptied PATH.
+func hang(t *testing.T) string {
+	t.Helper()
+	for _, sleep := range []string{"sleep", "/bin/sleep", "/usr/bin/sleep"} {
+		if p, err := exec.LookPath(sleep); err == nil {
+			return "exec '" + p + "' 60"
+		}
+	}
+	t.Skip("no sleep program for the stand-in ffmpeg")
+	return ""
+}
+
 func TestAnnotateVideoArguments(t *testing.T) {
 	t.Parallel()
 	dir, video, ids := placeholder(t)
@@ -112,7 +125,7 @@ exit 1`)
 func TestAnnotateVideoCancelKillsFFmpeg(t *testing.T) {
 	t.Parallel()
 	dir, video, ids := placeholder(t)
-	hanging := fakeFFmpeg(t, "exec sleep 60")
+	hanging := fakeFFmpeg(t, hang(t))
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	_, err := evidence.AnnotateVideo(ctx, video, dir, ids, hanging)

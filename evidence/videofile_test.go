@@ -5,6 +5,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,14 +104,18 @@ func TestAnnotateVideoFileFailures(t *testing.T) {
 		{"no frames", "exit 0", "no frames"},
 		{"not PPM", `printf 'P5\n2 2\n255\n'; exit 0`, "magic"},
 		{"frame cut", `printf 'P6\n2 2\n255\nabc'; exit 0`, "frame 0: unexpected EOF"},
-		{"too large", `printf 'P6\n100000 100000\n255\n'; exec sleep 60`, "too large"},
+		{"too large", `printf 'P6\n100000 100000\n255\n'; ` + "HANG", "too large"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			dir, video, ids := placeholder(t)
 			out := filepath.Join(dir, "out.mp4")
-			err := evidence.AnnotateVideoFile(context.Background(), video, out, ids, fakeFFmpeg(t, tt.script))
+			script := tt.script
+			if strings.Contains(script, "HANG") {
+				script = strings.ReplaceAll(script, "HANG", hang(t))
+			}
+			err := evidence.AnnotateVideoFile(context.Background(), video, out, ids, fakeFFmpeg(t, script))
 			require.ErrorContains(t, err, tt.want)
 			entries, rerr := os.ReadDir(dir)
 			require.NoError(t, rerr)
@@ -124,7 +129,7 @@ func TestAnnotateVideoFileCancelKillsFFmpeg(t *testing.T) {
 	dir, video, ids := placeholder(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	err := evidence.AnnotateVideoFile(ctx, video, filepath.Join(dir, "out.mp4"), ids, fakeFFmpeg(t, "exec sleep 60"))
+	err := evidence.AnnotateVideoFile(ctx, video, filepath.Join(dir, "out.mp4"), ids, fakeFFmpeg(t, hang(t)))
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	entries, rerr := os.ReadDir(dir)
 	require.NoError(t, rerr)
