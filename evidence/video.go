@@ -23,7 +23,8 @@ import (
 // selected by that index, not by time. Frames the video does not have
 // (past its end) are left out. It runs ffmpeg (Options.FFmpeg, else
 // "ffmpeg" on PATH), killed when ctx ends; without it, the error matches
-// ErrNoFFmpeg.
+// ErrNoFFmpeg. On an error after some frames were written, their paths
+// come with it.
 func AnnotateVideo(ctx context.Context, video, outDir string, ids []authenta.Identity, opts *Options) ([]string, error) {
 	if video == "" || outDir == "" {
 		return nil, fmt.Errorf("%w: evidence: a video and an output directory are needed", authenta.ErrInvalidArgument)
