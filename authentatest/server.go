@@ -200,15 +200,17 @@ func (s *Server) serve(host HostKind, w http.ResponseWriter, r *http.Request) {
 		Method:           r.Method,
 		Path:             r.URL.Path,
 		Query:            r.URL.Query(),
-		Header:           r.Header.Clone(),
+		Header:           r.Header, // no handler changes it; copied below when it holds a key
 		ContentLength:    r.ContentLength,
 		TransferEncoding: append([]string(nil), r.TransferEncoding...),
 	}
-	if auth := r.Header.Get("Authorization"); auth != "" {
-		q.HadAuth = true
-		q.AuthValid = s.lookupKey(auth) != nil
+	if _, ok := r.Header["Authorization"]; ok {
+		auth := r.Header.Get("Authorization")
+		q.HadAuth = auth != ""
+		q.AuthValid = q.HadAuth && s.lookupKey(auth) != nil
+		q.Header = r.Header.Clone()
+		q.Header.Del("Authorization")
 	}
-	q.Header.Del("Authorization")
 	var rt routeMatch
 	if host == HostAPI {
 		rt = matchAPI(r.Method, r.URL.Path)
