@@ -93,21 +93,48 @@ func isNumber(b []byte) bool {
 // unescaping: printable ASCII without backslashes or quotes (ids, statuses,
 // timestamps, presigned URLs), without a trip through encoding/json.
 func plainString(raw []byte) (string, bool) {
-	if len(raw) < 2 || raw[len(raw)-1] != '"' {
+	body, ok := plainBody(raw)
+	if !ok {
 		return "", false
-	}
-	body := raw[1 : len(raw)-1]
-	for _, c := range body {
-		if c < 0x20 || c >= 0x80 || c == '\\' || c == '"' {
-			return "", false
-		}
 	}
 	return string(body), true
 }
 
+// plainBody is plainString's contents in place, without a copy.
+func plainBody(raw []byte) ([]byte, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return nil, false
+	}
+	body := raw[1 : len(raw)-1]
+	for _, c := range body {
+		if c < 0x20 || c >= 0x80 || c == '\\' || c == '"' {
+			return nil, false
+		}
+	}
+	return body, true
+}
+
+// text returns what String returns for raw, in place and without a copy,
+// when raw (trimmed) is a number or a string that needs no unescaping;
+// false for anything else, which String then reads.
+func text(raw []byte) ([]byte, bool) {
+	raw = bytes.TrimSpace(raw)
+	if isNumber(raw) {
+		return raw, true
+	}
+	return plainBody(raw)
+}
+
 // Int reads an integer from a JSON number or a numeric string.
 func Int(raw []byte) (int, bool) {
-	s := strings.TrimSpace(String(raw))
+	if b, ok := text(raw); ok {
+		return intOf(string(b)) // a short string that does not escape: no copy on the heap
+	}
+	return intOf(String(raw))
+}
+
+func intOf(s string) (int, bool) {
+	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, false
 	}
@@ -124,7 +151,14 @@ func Int(raw []byte) (int, bool) {
 // Float reads a number, or a numeric string; nil for null, NaN, ±Inf or
 // anything else.
 func Float(raw []byte) *float64 {
-	s := strings.TrimSpace(String(raw))
+	if b, ok := text(raw); ok {
+		return floatOf(string(b))
+	}
+	return floatOf(String(raw))
+}
+
+func floatOf(s string) *float64 {
+	s = strings.TrimSpace(s)
 	if s == "" || s == "true" || s == "false" {
 		return nil
 	}
@@ -159,6 +193,14 @@ func Time(raw []byte) time.Time {
 	raw = bytes.TrimSpace(raw)
 	if isNull(raw) {
 		return time.Time{}
+	}
+	if b, ok := plainBody(raw); ok {
+		// RFC 3339 read in place; when it succeeds it is the same time
+		// (instant and zone) that TimeText's time.Parse gives.
+		var t time.Time
+		if t.UnmarshalText(b) == nil {
+			return t
+		}
 	}
 	s := String(raw)
 	if s == "" {

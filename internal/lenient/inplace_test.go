@@ -48,3 +48,33 @@ func FuzzIsNumber(f *testing.F) {
 		}
 	})
 }
+
+// FuzzInPlace checks that the readers that work on the bytes in place
+// (Int, Float, Time) give what they gave when they read String's copy.
+func FuzzInPlace(f *testing.F) {
+	for _, s := range append(numberSeeds, `"2026-11-27T10:00:00.525Z"`, `"2026-11-27T10:00:00+01:00"`, `"2026-11-27T10:00:00"`,
+		`"2026-11-27 10:00:00Z"`, `"2026-11-27T24:00:00Z"`, `"0001-01-01T00:00:00Z"`, `"2026-11-27T10:00:00.5-00:00"`, `" 12 "`,
+		`"12%"`, `"1e3"`, `1764500000000`, `"\u0031"`, `true`, `null`) {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		n1, ok1 := Int(raw)
+		n2, ok2 := intOf(String(raw))
+		if n1 != n2 || ok1 != ok2 {
+			t.Fatalf("Int(%q) = %d, %v; from String: %d, %v", raw, n1, ok1, n2, ok2)
+		}
+		f1, f2 := Float(raw), floatOf(String(raw))
+		if (f1 == nil) != (f2 == nil) || (f1 != nil && *f1 != *f2) {
+			t.Fatalf("Float(%q) = %v; from String: %v", raw, f1, f2)
+		}
+		if b := bytes.TrimSpace(raw); len(b) == 0 || b[0] != '"' {
+			return // numbers are not read in place
+		}
+		got, want := Time(raw), TimeText(String(raw))
+		gn, gOff := got.Zone()
+		wn, wOff := want.Zone()
+		if !got.Equal(want) || gn != wn || gOff != wOff || got.IsZero() != want.IsZero() {
+			t.Fatalf("Time(%q) = %v; by time.Parse: %v", raw, got, want)
+		}
+	})
+}
