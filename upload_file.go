@@ -28,14 +28,13 @@ func fileBodies(f *os.File, off, size int64) func() (io.ReadCloser, error) {
 		return nil
 	}
 	return func() (io.ReadCloser, error) {
-		g, err := reopen(f, fi)
+		g, gi, err := reopen(f, fi)
 		if err != nil {
 			// No second handle (no /proc, a name that no longer leads
 			// to the file): read the caller's handle at its offsets.
 			return io.NopCloser(&exactReader{r: io.NewSectionReader(f, off, size), left: size}), nil
 		}
-		gi, err := g.Stat()
-		if err == nil && gi.Size()-off < size {
+		if gi.Size()-off < size {
 			err = fmt.Errorf("%w: the file holds %d bytes from offset %d, not the %d declared", ErrInvalidArgument, max(gi.Size()-off, 0), off, size)
 		}
 		if err == nil && off > 0 {
@@ -57,8 +56,8 @@ func fileBodies(f *os.File, off, size int64) func() (io.ReadCloser, error) {
 // reopen opens the file f is a handle on again, read-only: through
 // /proc/self/fd on Linux (which reaches the file even after a rename or an
 // unlink), else by its name. The new handle must be the same file as fi
-// describes.
-func reopen(f *os.File, fi os.FileInfo) (*os.File, error) {
+// describes; its FileInfo is returned with it.
+func reopen(f *os.File, fi os.FileInfo) (*os.File, os.FileInfo, error) {
 	var names [2]string
 	if runtime.GOOS == "linux" {
 		if sc, err := f.SyscallConn(); err == nil {
@@ -75,11 +74,11 @@ func reopen(f *os.File, fi os.FileInfo) (*os.File, error) {
 			continue
 		}
 		if gi, err := g.Stat(); err == nil && os.SameFile(fi, gi) {
-			return g, nil
+			return g, gi, nil
 		}
 		_ = g.Close()
 	}
-	return nil, errNoReopen
+	return nil, nil, errNoReopen
 }
 
 var errNoReopen = fmt.Errorf("authenta: cannot open the upload file again")
