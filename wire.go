@@ -355,8 +355,8 @@ func (w *wireCreated) UnmarshalJSON(b []byte) error {
 // created builds the CreatedJob: uploads matched to the request's inputs by
 // slot name, or by position only when the server named no slots at all.
 func (w *wireCreated) created(req *JobRequest) *CreatedJob {
-	job := w.job
-	cj := &CreatedJob{Job: &job}
+	job := &w.job // w is decoded once and not used after
+	cj := &CreatedJob{Job: job}
 	named := false
 	for _, in := range w.inputs {
 		if in.slot != "" {
