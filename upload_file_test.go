@@ -1,6 +1,7 @@
 package authenta_test
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -45,6 +46,16 @@ func recordingClient(t *testing.T) (*authenta.Client, *bodyRecorder) {
 	t.Cleanup(tr.CloseIdleConnections)
 	rec := &bodyRecorder{base: tr}
 	return storageClient(t, authenta.WithHTTPClient(&http.Client{Transport: rec})), rec
+}
+
+// openTemp writes data to a temporary file and opens it for the test.
+func openTemp(t *testing.T, data []byte) (string, *os.File) {
+	t.Helper()
+	path := tempFile(t, "in.bin", data)
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = f.Close() })
+	return path, f
 }
 
 // hookServer answers each PUT with status(n) for the n-th request (1 for
@@ -109,11 +120,8 @@ func TestUploadFileGivesNetHTTPAFile(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			path := tempFile(t, "in.bin", data)
-			f, err := os.Open(path)
-			require.NoError(t, err)
-			t.Cleanup(func() { _ = f.Close() })
-			_, err = f.Seek(tt.off, io.SeekStart)
+			path, f := openTemp(t, data)
+			_, err := f.Seek(tt.off, io.SeekStart)
 			require.NoError(t, err)
 			if tt.prepare != nil {
 				tt.prepare(t, path, f)
@@ -145,60 +153,56 @@ func TestUploadFileGivesNetHTTPAFile(t *testing.T) {
 	}
 }
 
-// TestUploadFileShrinksBeforeRetry truncates the file while the first
-// attempt is answered 503: the retry must not send a short body (which
-// net/http would report as a transport error, retried as one), but stop
-// with ErrInvalidArgument.
-func TestUploadFileShrinksBeforeRetry(t *testing.T) {
+// TestUploadFileChangesBeforeRetry changes the file while the first
+// attempt is answered 503. Shrunk, the retry must not send a short body
+// (which net/http would report as a transport error, retried as one) but
+// stop with ErrInvalidArgument; grown, it sends exactly the declared bytes.
+func TestUploadFileChangesBeforeRetry(t *testing.T) {
 	t.Parallel()
 	data := testData(3000)
-	path := tempFile(t, "in.bin", data)
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	srv := newHookServer(t, func(n int) int {
-		if n == 1 {
-			if err := os.Truncate(path, 1000); err != nil {
-				return 500
-			}
-			return 503
-		}
-		return 200
-	})
-	c := storageClient(t)
-	err = c.Jobs.Upload(t.Context(), authenta.Upload{Slot: "original", URL: srv.URL + "/k?" + presignQuery}, f, 3000, "video/mp4")
-	require.ErrorIs(t, err, authenta.ErrInvalidArgument)
-	assert.Contains(t, err.Error(), "1000 bytes")
-	assertNoSecrets(t, err.Error())
-	assert.Len(t, srv.received(), 1, "the short file is not sent again")
-}
-
-// TestUploadFileGrowsBeforeRetry appends to the file while the first
-// attempt is answered 503: the retry sends exactly the declared bytes.
-func TestUploadFileGrowsBeforeRetry(t *testing.T) {
-	t.Parallel()
-	data := testData(3000)
-	path := tempFile(t, "in.bin", data)
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	srv := newHookServer(t, func(n int) int {
-		if n == 1 {
+	tests := []struct {
+		name    string
+		change  func(path string) error
+		wantErr string // "": the upload succeeds
+	}{
+		{"shrinks", func(path string) error { return os.Truncate(path, 1000) }, "1000 bytes"},
+		{"grows", func(path string) error {
 			w, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
 			if err != nil {
-				return 500
+				return err
 			}
-			_, _ = w.WriteString("appended later")
-			_ = w.Close()
-			return 503
-		}
-		return 200
-	})
-	c := storageClient(t)
-	require.NoError(t, c.Jobs.Upload(t.Context(), authenta.Upload{URL: srv.URL + "/k?" + presignQuery}, f, 3000, "video/mp4"))
-	got := srv.received()
-	require.Len(t, got, 2)
-	assert.Equal(t, data, got[1], "exactly the declared bytes")
+			_, err = w.WriteString("appended later")
+			return errors.Join(err, w.Close())
+		}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path, f := openTemp(t, data)
+			srv := newHookServer(t, func(n int) int {
+				if n > 1 {
+					return 200
+				}
+				if err := tt.change(path); err != nil {
+					return 500
+				}
+				return 503
+			})
+			c := storageClient(t)
+			err := c.Jobs.Upload(t.Context(), authenta.Upload{Slot: "original", URL: srv.URL + "/k?" + presignQuery}, f, 3000, "video/mp4")
+			got := srv.received()
+			if tt.wantErr != "" {
+				require.ErrorIs(t, err, authenta.ErrInvalidArgument)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				assertNoSecrets(t, err.Error())
+				assert.Len(t, got, 1, "the short file is not sent again")
+				return
+			}
+			require.NoError(t, err)
+			require.Len(t, got, 2)
+			assert.Equal(t, data, got[1], "exactly the declared bytes")
+		})
+	}
 }
 
 // TestUploadFileConcurrently uploads one *os.File from several goroutines
@@ -206,9 +210,7 @@ func TestUploadFileGrowsBeforeRetry(t *testing.T) {
 func TestUploadFileConcurrently(t *testing.T) {
 	t.Parallel()
 	data := testData(256 << 10)
-	f, err := os.Open(tempFile(t, "in.bin", data))
-	require.NoError(t, err)
-	defer f.Close()
+	_, f := openTemp(t, data)
 	srv := newHookServer(t, func(int) int { return 200 })
 	c := storageClient(t)
 	const n = 8

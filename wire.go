@@ -133,16 +133,12 @@ func (j *Job) decode(b []byte, wrappers int) error {
 // wrapper's inner job is decoded on its own, and the inputs beside it
 // (the create answer's) are merged in.
 func (j *Job) decodeTyped(t *wireJobTyped, wrappers int) error {
-	if wrappers < maxWrappers && t.isWrapper() {
-		for _, inner := range [...]rawRef{t.Job, t.Data} {
-			if lenient.IsObject(inner) {
-				if err := j.decode(inner, wrappers+1); err != nil {
-					return err
-				}
-				j.addInputs(t.Inputs)
-				return nil
-			}
+	if ok, err := j.unwrap(&t.wireJobFields, wrappers); ok {
+		if err != nil {
+			return err
 		}
+		j.addInputs(t.Inputs)
+		return nil
 	}
 	j.fill(&t.wireJobFields, t.TaskType)
 	j.addInputs(t.Inputs)
@@ -157,22 +153,16 @@ func (j *Job) decodeTyped(t *wireJobTyped, wrappers int) error {
 
 // decodeLenient reads every field on its own, whatever its shape.
 func (j *Job) decodeLenient(b []byte, wrappers int) error {
-	unwrap := wrappers < maxWrappers
-
 	var w wireJob
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	if unwrap && w.isWrapper() { // {"job": {...}} or {"data": {...}}
-		for _, inner := range [...]rawRef{w.Job, w.Data} {
-			if lenient.IsObject(inner) {
-				if err := j.decode(inner, wrappers+1); err != nil {
-					return err
-				}
-				j.mergeInputs(w.Inputs)
-				return nil
-			}
+	if ok, err := j.unwrap(&w.wireJobFields, wrappers); ok {
+		if err != nil {
+			return err
 		}
+		j.mergeInputs(w.Inputs)
+		return nil
 	}
 	var tt *wireTaskType
 	if lenient.IsObject(w.TaskType) {
@@ -191,6 +181,20 @@ func (j *Job) decodeLenient(b []byte, wrappers int) error {
 	}
 	j.addLegacyResultURL(&w.wireJobFields)
 	return nil
+}
+
+// unwrap decodes the job inside {"job": {...}} or {"data": {...}} when w
+// is such a wrapper (up to maxWrappers deep); ok reports whether it was.
+func (j *Job) unwrap(w *wireJobFields, wrappers int) (ok bool, err error) {
+	if wrappers >= maxWrappers || !w.isWrapper() {
+		return false, nil
+	}
+	for _, inner := range [...]rawRef{w.Job, w.Data} {
+		if lenient.IsObject(inner) {
+			return true, j.decode(inner, wrappers+1)
+		}
+	}
+	return false, nil
 }
 
 // isWrapper reports a job nested in {"job": ...} or {"data": ...} rather
