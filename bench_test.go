@@ -500,28 +500,18 @@ func BenchmarkPairedUpload(b *testing.B) {
 	}
 }
 
-// BenchmarkJobsGetDecode isolates the decoding half of Jobs.Get: the
-// SDK's lenient Job decoder against json.Unmarshal into rawJob.
-func BenchmarkJobsGetDecode(b *testing.B) {
+// BenchmarkPairedJobDecode isolates the decoding half of Jobs.Get, paired:
+// the SDK's lenient Job decoder, called as Client.do calls it, against
+// json.Unmarshal of the same body into rawJob.
+func BenchmarkPairedJobDecode(b *testing.B) {
 	body := []byte(benchJobBody)
-	b.Run("impl=sdk", func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
+	runPaired(b, 50, 200,
+		&benchSide{name: "sdk", call: func() error {
 			var j authenta.Job
-			if err := json.Unmarshal(body, &j); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("impl=raw", func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
+			return j.UnmarshalJSON(body)
+		}},
+		&benchSide{name: "raw", call: func() error {
 			var j rawJob
-			if err := json.Unmarshal(body, &j); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+			return json.Unmarshal(body, &j)
+		}})
 }

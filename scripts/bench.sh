@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 out=${1:-bench-$(date +%Y%m%d-%H%M%S).txt}
 shift || true
-pattern=${BENCH:-'^Benchmark(PairedJobsGet|PairedDetect|PairedUpload|DetectFake|JobsGetDecode|WaitPolling)$'}
+pattern=${BENCH:-'^Benchmark(PairedJobsGet|PairedJobDecode|PairedDetect|PairedUpload|DetectFake|WaitPolling)$'}
 count=${COUNT:-6}
 benchtime=${BENCHTIME:-1s}
 
