@@ -1,6 +1,7 @@
 package authenta_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -231,5 +232,55 @@ func TestUploadFileConcurrently(t *testing.T) {
 	require.Len(t, got, n)
 	for i, b := range got {
 		assert.True(t, string(b) == string(data), "upload %d: %d bytes, not the file", i, len(b))
+	}
+}
+
+// handlesOn counts this process's open file descriptors on path (Linux).
+func handlesOn(t *testing.T, path string) int {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	require.NoError(t, err)
+	n := 0
+	for _, fd := range fds {
+		if target, err := os.Readlink("/proc/self/fd/" + fd.Name()); err == nil && target == path {
+			n++
+		}
+	}
+	return n
+}
+
+// TestUploadFileClosesItsHandles runs uploads that end every way (success
+// after retries, retries exhausted, a cancelled context) and checks that no
+// handle the upload opened on the file stays open.
+func TestUploadFileClosesItsHandles(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS != "linux" {
+		t.Skip("counts handles through /proc/self/fd")
+	}
+	tests := []struct {
+		name   string
+		status func(n int) int
+		cancel bool
+	}{
+		{"succeeds on the third attempt", func(n int) int { return map[bool]int{true: 503, false: 200}[n < 3] }, false},
+		{"every attempt fails", func(int) int { return 503 }, false},
+		{"context cancelled", func(int) int { return 200 }, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path, f := openTemp(t, testData(64<<10))
+			path, err := filepath.EvalSymlinks(path)
+			require.NoError(t, err)
+			srv := newHookServer(t, tt.status)
+			c := storageClient(t)
+			ctx, cancel := context.WithCancel(t.Context())
+			if tt.cancel {
+				cancel()
+			}
+			defer cancel()
+			_ = c.Jobs.Upload(ctx, authenta.Upload{URL: srv.URL + "/k?" + presignQuery}, f, 64<<10, "video/mp4")
+			assert.Equal(t, 1, handlesOn(t, path), "only the caller's handle is open")
+		})
 	}
 }
