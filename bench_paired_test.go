@@ -44,8 +44,12 @@ type benchSide struct {
 //
 // Metrics, per side: <side>-ns/op (wall), <side>-cpu-ns/op, <side>-allocs/op
 // and <side>-B/op; and the first side against the second:
-// <a>/<b>-wall, <a>/<b>-cpu and <a>/<b>-allocs. The benchmark's own ns/op
-// is the time of one iteration: block calls of every side.
+// <a>/<b>-wall, <a>/<b>-cpu and <a>/<b>-allocs, ratios of the totals; and
+// <a>/<b>-wall-med, the median over iterations of the ratio of the two
+// sides' blocks, which a busy machine's descheduling of one block does not
+// move (nor, though, the garbage collections that fall in few blocks: the
+// totals count those). The benchmark's own ns/op is the time of one
+// iteration: block calls of every side.
 func runPaired(b *testing.B, block, allocCalls int, sides ...*benchSide) {
 	b.Helper()
 	for _, s := range sides {
@@ -58,9 +62,12 @@ func runPaired(b *testing.B, block, allocCalls int, sides ...*benchSide) {
 		allocs[i] = measureAllocs(b, s, allocCalls)
 	}
 	n := 0
+	var pairs []float64 // per iteration: wall of sides[0] / wall of sides[1]
+	walls := make([]time.Duration, len(sides))
 	for b.Loop() {
 		for k := range sides {
-			s := sides[(n+k)%len(sides)]
+			i := (n + k) % len(sides)
+			s := sides[i]
 			t0, c0 := time.Now(), cpuTime()
 			for range block {
 				if err := s.call(); err != nil {
@@ -68,8 +75,12 @@ func runPaired(b *testing.B, block, allocCalls int, sides ...*benchSide) {
 				}
 			}
 			s.cpu += cpuTime() - c0
-			s.wall += time.Since(t0)
+			walls[i] = time.Since(t0)
+			s.wall += walls[i]
 			s.calls += block
+		}
+		if len(sides) >= 2 && walls[1] > 0 {
+			pairs = append(pairs, float64(walls[0])/float64(walls[1]))
 		}
 		n++
 	}
@@ -83,6 +94,10 @@ func runPaired(b *testing.B, block, allocCalls int, sides ...*benchSide) {
 		a, r := sides[0], sides[1]
 		pre := a.name + "/" + r.name
 		b.ReportMetric(float64(a.wall)/float64(r.wall), pre+"-wall")
+		if len(pairs) > 0 {
+			slices.Sort(pairs)
+			b.ReportMetric(pairs[len(pairs)/2], pre+"-wall-med")
+		}
 		if r.cpu > 0 {
 			b.ReportMetric(float64(a.cpu)/float64(r.cpu), pre+"-cpu")
 		}
