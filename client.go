@@ -281,9 +281,12 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 	}
 	// The SDK's response types validate their input themselves; calling
 	// them directly saves encoding/json a scan of the whole body.
-	if u, ok := out.(json.Unmarshaler); ok {
+	switch u := out.(type) {
+	case ownedDecoder: // b is this call's own buffer: kept, not copied
+		err = u.decodeOwned(b)
+	case json.Unmarshaler:
 		err = u.UnmarshalJSON(b)
-	} else {
+	default:
 		err = json.Unmarshal(b, out)
 	}
 	if err != nil {

@@ -81,6 +81,10 @@ func TestJobUnmarshalVariants(t *testing.T) {
 			t.Parallel()
 			var got authenta.Job
 			require.NoError(t, json.Unmarshal([]byte(tt.in), &got))
+			if tt.in != `null` {
+				assert.JSONEq(t, tt.in, string(got.Raw), "Raw is the whole answer")
+			}
+			got.Raw = nil
 			assert.Equal(t, tt.want, got)
 		})
 	}
@@ -135,7 +139,7 @@ func TestJobUnmarshalResetsPreviousValue(t *testing.T) {
 	t.Parallel()
 	j := authenta.Job{ID: "old", ErrorMessage: "old error", Inputs: []authenta.Input{{Slot: "x"}}}
 	require.NoError(t, json.Unmarshal([]byte(`{"id":"new","status":"queued"}`), &j))
-	assert.Equal(t, authenta.Job{ID: "new", Status: authenta.StatusQueued, RawStatus: "queued"}, j)
+	assert.Equal(t, authenta.Job{ID: "new", Status: authenta.StatusQueued, RawStatus: "queued", Raw: json.RawMessage(`{"id":"new","status":"queued"}`)}, j)
 }
 
 func TestStatusNormalisation(t *testing.T) {
