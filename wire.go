@@ -20,7 +20,7 @@ type wireJobFields struct {
 	ID           json.RawMessage `json:"id"`
 	JobID        json.RawMessage `json:"jobId"`
 	TaskID       json.RawMessage `json:"taskId"` // a transient docs revision's name
-	MID          json.RawMessage `json:"mid"` // legacy media id
+	MID          json.RawMessage `json:"mid"`    // legacy media id
 	Job          json.RawMessage `json:"job"`
 	Data         json.RawMessage `json:"data"`
 	TaskTypeID   json.RawMessage `json:"taskTypeId"`
