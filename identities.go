@@ -76,8 +76,9 @@ func compareKeys(a, b string) int {
 // wirePrediction is one element of identityPredictions or participants.
 type wirePrediction struct {
 	IdentityID, ID, Identity json.RawMessage
-	IsDeepFake, Fake         json.RawMessage
-	IsLiveness, IsSpoof      json.RawMessage
+	IsDeepFake, Fake, IsFake json.RawMessage
+	IsLiveness, IsLive       json.RawMessage
+	IsSpoof                  json.RawMessage
 	Confidence, Class        json.RawMessage
 }
 
@@ -93,8 +94,8 @@ func (s *identitySet) addPredictions(raw json.RawMessage) {
 			id = strconv.Itoa(i)
 		}
 		p := s.get(id)
-		setBool(&p.IsDeepFake, lenient.Bool(firstRaw(w.IsDeepFake, w.Fake)))
-		setLive(&p.IsLive, w.IsLiveness, w.IsSpoof)
+		setBool(&p.IsDeepFake, firstBool(w.IsDeepFake, w.Fake, w.IsFake))
+		setLive(&p.IsLive, firstBool(w.IsLiveness, w.IsLive), w.IsSpoof)
 		p.applyClass(w.Class)
 		setFloat(&p.Confidence, unitScore(lenient.Float(w.Confidence)))
 	}
@@ -141,7 +142,7 @@ func (s *identitySet) addFaces(raw json.RawMessage) {
 		p := s.get(id)
 		p.applyClass(firstRaw(w.Class, w.Label))
 		setBool(&p.IsDeepFake, lenient.Bool(w.IsDeepFake))
-		setLive(&p.IsLive, w.IsLiveness, w.IsSpoof)
+		setLive(&p.IsLive, lenient.Bool(w.IsLiveness), w.IsSpoof)
 		setFloat(&p.Confidence, unitScore(lenient.Float(w.Confidence)))
 		p.Boxes = appendBoxes(p.Boxes, firstRaw(w.BoundingBox, w.BoundingBoxes, w.Boxes, w.Box))
 	}
@@ -155,8 +156,8 @@ func (p *Identity) applyClass(raw json.RawMessage) {
 		if json.Unmarshal(raw, &c) != nil {
 			return
 		}
-		setBool(&p.IsDeepFake, lenient.Bool(firstRaw(c.IsDeepFake, c.Fake)))
-		setLive(&p.IsLive, firstRaw(c.IsLiveness, c.IsLive), c.IsSpoof)
+		setBool(&p.IsDeepFake, firstBool(c.IsDeepFake, c.Fake))
+		setLive(&p.IsLive, firstBool(c.IsLiveness, c.IsLive), c.IsSpoof)
 		if p.Class == "" {
 			switch {
 			case p.IsDeepFake != nil && *p.IsDeepFake:
@@ -396,9 +397,9 @@ func setFloat(dst **float64, v *float64) {
 	}
 }
 
-// setLive sets *dst from isLiveness, or the negation of isSpoof.
-func setLive(dst **bool, isLiveness, isSpoof json.RawMessage) {
-	if v := lenient.Bool(isLiveness); v != nil {
+// setLive sets *dst from the liveness flag, or the negation of isSpoof.
+func setLive(dst **bool, live *bool, isSpoof json.RawMessage) {
+	if v := live; v != nil {
 		setBool(dst, v)
 		return
 	}

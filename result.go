@@ -77,10 +77,10 @@ func ParseResult(raw []byte) (*Result, error) {
 	}
 	r := &Result{
 		Raw:                   json.RawMessage(bytes.Clone(t)),
-		IsDeepFake:            lenient.Bool(firstRaw(w.IsDeepFake, w.Fake)),
+		IsDeepFake:            firstBool(w.IsDeepFake, w.Fake),
 		RealConfidencePercent: lenient.Float(w.RealConfidencePercent),
 		IsSpoof:               lenient.Bool(w.IsSpoof),
-		IsLive:                lenient.Bool(firstRaw(w.IsLiveness, w.IsLive)),
+		IsLive:                firstBool(w.IsLiveness, w.IsLive),
 		IsSimilar:             lenient.Bool(w.IsSimilar),
 		SimilarityScore:       lenient.Float(w.SimilarityScore),
 		FaceVector:            lenient.Floats(firstRaw(w.FaceVector, w.Embedding)),
@@ -116,6 +116,16 @@ func ParseResult(raw []byte) (*Result, error) {
 		return nil, fe
 	}
 	return r, nil
+}
+
+// firstBool reads the first of raws that holds a readable flag.
+func firstBool(raws ...json.RawMessage) *bool {
+	for _, r := range raws {
+		if b := lenient.Bool(r); b != nil {
+			return b
+		}
+	}
+	return nil
 }
 
 // hasContent reports whether the document says anything a caller can use.
