@@ -129,7 +129,7 @@ func (c *Client) retryClient(user *http.Client, rt http.RoundTripper, s settings
 	if user != nil {
 		inner.CheckRedirect, inner.Jar, inner.Timeout = user.CheckRedirect, user.Jar, user.Timeout
 	}
-	p := &retry.Policy{MaxWait: s.retryWaitMax, Now: func() time.Time { return c.clock.Now() }}
+	p := &retry.Policy{MaxWait: s.retryWaitMax, Now: func() time.Time { return c.clock.Now() }, Final: quotaUsedUp}
 	rc := &retryablehttp.Client{
 		HTTPClient:   inner,
 		Logger:       nil, // its logger prints presigned URLs; we log from sdkTransport
