@@ -58,6 +58,8 @@ func TestJobUnmarshalVariants(t *testing.T) {
 		{"id above 2^53 stays exact", `{"id":9007199254740993}`, authenta.Job{ID: "9007199254740993"}},
 		{"jobId above 2^64 stays exact", `{"jobId":123456789012345678901234567890}`, authenta.Job{ID: "123456789012345678901234567890"}},
 		{"id wins over jobId", `{"id":"a","jobId":"b"}`, authenta.Job{ID: "a"}},
+		{"create answer keyed taskId", `{"taskId":"7f3c2a9e-1b2c","status":"QUEUED"}`, authenta.Job{ID: "7f3c2a9e-1b2c", Status: authenta.StatusQueued, RawStatus: "QUEUED"}},
+		{"taskId in a job wrapper", `{"job":{"taskId":12},"inputs":[]}`, authenta.Job{ID: "12"}},
 		{"error string", `{"id":1,"status":"error","error":"boom"}`, authenta.Job{ID: "1", Status: authenta.StatusFailed, RawStatus: "error", ErrorMessage: "boom"}},
 		{"error object", `{"id":1,"status":"ERROR","error":{"code":"X","message":"boom"}}`, authenta.Job{ID: "1", Status: authenta.StatusFailed, RawStatus: "ERROR", ErrorMessage: "boom"}},
 		{"unix seconds and millis",
