@@ -4,6 +4,7 @@ import (
 	"image"
 	"testing"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -219,4 +220,53 @@ func TestVerdictOfHandBuiltResults(t *testing.T) {
 	assert.False(t, ok, "a score above 100 is on no known scale")
 	_, ok = (&authenta.Result{SimilarityScore: f64(-0.2)}).Similarity()
 	assert.False(t, ok)
+}
+
+// TestResultMergesTheJobsIdentityDetails: FI-1 puts identityDetails on the
+// job beside its result; Result merges them into Identities.
+func TestResultMergesTheJobsIdentityDetails(t *testing.T) {
+	t.Parallel()
+	for name, body := range map[string]string{
+		"top level": `{"id":"7","status":"completed","result":{"resultType":"face-intelligence","isLiveness":true},` +
+			`"identityDetails":{"0":{"boundingBox":{"0":[10,20,30,40]},"class":{"isDeepFake":false,"isLiveness":true},"confidence":0.9}}}`,
+		"in the job wrapper": `{"job":{"id":"7","status":"completed","result":{"resultType":"face-intelligence","isLiveness":true},` +
+			`"identityDetails":{"0":{"boundingBox":{"0":[10,20,30,40]},"class":{"isDeepFake":false,"isLiveness":true},"confidence":0.9}}}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			mock := newMock(t)
+			mock.RegisterResponder("GET", jobURL("7", ""), jsonResponder(200, body))
+			c := newClient(t, mock)
+			job, err := c.Jobs.Get(t.Context(), "7")
+			require.NoError(t, err)
+			r, err := c.Jobs.Result(t.Context(), job)
+			require.NoError(t, err)
+			assert.Equal(t, authenta.VerdictReal, r.Verdict())
+			assert.Equal(t, []authenta.Identity{{ID: "0", IsDeepFake: bptr(false), IsLive: bptr(true), Confidence: f64(0.9), Class: "real",
+				Boxes: []authenta.FrameBox{{Frame: 0, Box: image.Rect(20, 40, 60, 80)}}}}, r.Identities)
+		})
+	}
+}
+
+// TestResultOfAnErrorDocument: a completed job whose result reports an
+// error gives an error matching ErrJobFailed that carries the job, in one
+// line without secrets, and no result.
+func TestResultOfAnErrorDocument(t *testing.T) {
+	t.Parallel()
+	mock := newMock(t)
+	doc := `{"error":"OutOfMemoryError","message":"CUDA out of memory\nkey ` + testAPIKey + ` at https://s3.test/x?X-Amz-Signature=SIGSECRET0123"}`
+	mock.RegisterResponder("GET", testBucket+"/r/7.json", httpmock.NewStringResponder(200, doc))
+	c := newClient(t, mock)
+	job := &authenta.Job{ID: "7", Status: authenta.StatusCompleted, Artifacts: []authenta.Artifact{{Kind: "result", DownloadURL: testBucket + "/r/7.json?" + presignQuery}}}
+	r, err := c.Jobs.Result(t.Context(), job)
+	require.Error(t, err)
+	assert.Nil(t, r)
+	assert.ErrorIs(t, err, authenta.ErrJobFailed)
+	var re *authenta.ResultError
+	require.ErrorAs(t, err, &re)
+	assert.Same(t, job, re.Job)
+	assert.Equal(t, "OutOfMemoryError", re.Name)
+	assert.Contains(t, err.Error(), "job 7 completed with an error result: OutOfMemoryError: CUDA out of memory")
+	assert.NotContains(t, err.Error(), "\n")
+	assertErrNoSecrets(t, err)
 }
