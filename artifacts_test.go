@@ -279,8 +279,11 @@ func TestDownloadChecksArgumentsFirst(t *testing.T) {
 			_, err := rg.c.Jobs.Download(t.Context(), job, authenta.Artifact{Kind: "heatmap"}, io.Discard)
 			return err
 		},
-		"nil context":      func() error { _, err := rg.c.Jobs.Download(callCtx(t, true), job, a, io.Discard); return err },
-		"bad call option":  func() error { _, err := rg.c.Jobs.Download(t.Context(), job, a, io.Discard, authenta.WithCallRetries(-1)); return err },
+		"nil context": func() error { _, err := rg.c.Jobs.Download(callCtx(t, true), job, a, io.Discard); return err },
+		"bad call option": func() error {
+			_, err := rg.c.Jobs.Download(t.Context(), job, a, io.Discard, authenta.WithCallRetries(-1))
+			return err
+		},
 		"save nil job":     func() error { _, err := rg.c.Jobs.SaveArtifacts(t.Context(), nil, t.TempDir()); return err },
 		"save empty dir":   func() error { _, err := rg.c.Jobs.SaveArtifacts(t.Context(), job, ""); return err },
 		"save nil context": func() error { _, err := rg.c.Jobs.SaveArtifacts(callCtx(t, true), job, t.TempDir()); return err },
@@ -367,16 +370,21 @@ func TestSaveArtifactsTwoJobsNeverCollide(t *testing.T) {
 	assert.Len(t, listDir(t, dir), len(all), "one file per job: %v", all)
 }
 
-func TestSaveArtifactsConcurrentAndBounded(t *testing.T) {
-	t.Parallel()
+// heatmapsRig serves n heatmaps, each body its own path.
+func heatmapsRig(t *testing.T, n int) *artifactRig {
 	var arts []authenta.Artifact
 	objects := map[string][]byte{}
-	for i := range 10 {
+	for i := range n {
 		p := "/b/h" + strconv.Itoa(i) + ".png"
 		arts = append(arts, authenta.Artifact{ID: "h" + strconv.Itoa(i), Kind: "heatmap", ContentType: "image/png", DownloadURL: p})
 		objects[p] = []byte(p)
 	}
-	rg := newArtifactRig(t, objects, arts)
+	return newArtifactRig(t, objects, arts)
+}
+
+func TestSaveArtifactsConcurrentAndBounded(t *testing.T) {
+	t.Parallel()
+	rg := heatmapsRig(t, 10)
 	// Hold the first requests until four are in flight at once (or a
 	// second has passed, which fails the test below).
 	var arrived atomic.Int32
@@ -403,14 +411,7 @@ func TestSaveArtifactsConcurrentAndBounded(t *testing.T) {
 
 func TestSaveArtifactsSharesOneRefresh(t *testing.T) {
 	t.Parallel()
-	var arts []authenta.Artifact
-	objects := map[string][]byte{}
-	for i := range 6 {
-		p := "/b/h" + strconv.Itoa(i) + ".png"
-		arts = append(arts, authenta.Artifact{ID: "h" + strconv.Itoa(i), Kind: "heatmap", ContentType: "image/png", DownloadURL: p})
-		objects[p] = []byte(p)
-	}
-	rg := newArtifactRig(t, objects, arts)
+	rg := heatmapsRig(t, 6)
 	rg.expire = func(r *http.Request) bool { return r.URL.Query().Get("v") == "1" }
 	paths, err := rg.c.Jobs.SaveArtifacts(t.Context(), rg.job(), t.TempDir())
 	require.NoError(t, err)
