@@ -82,7 +82,7 @@ func TestFaceIntelligenceIdentityDetailsOnTheJob(t *testing.T) {
 
 // TestErrorResultFailsTheResult: a job that completes with an error-shaped
 // result document fails Detect's result step with an error matching
-// ErrJobFailed; the completed job is kept (its credits are spent).
+// ErrJobFailed that carries the completed job.
 func TestErrorResultFailsTheResult(t *testing.T) {
 	t.Parallel()
 	srv := authentatest.NewServer(t, authentatest.WithErrorResult(authenta.AIImageDetection, "OutOfMemoryError", "CUDA out of memory"))
@@ -97,7 +97,11 @@ func TestErrorResultFailsTheResult(t *testing.T) {
 	require.NotNil(t, re.Job)
 	info, ok := srv.Job(re.Job.ID)
 	require.True(t, ok)
-	assert.Equal(t, authenta.StatusCompleted, info.Status, "a completed job is not removed")
+	assert.Equal(t, authenta.StatusCompleted, info.Status)
+	var se *authenta.StepError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, authenta.StepResult, se.Step)
+	assert.Equal(t, re.Job.ID, se.JobID)
 	assert.JSONEq(t, `{"error":"OutOfMemoryError","message":"CUDA out of memory"}`, string(authentatest.ErrorResult("OutOfMemoryError", "CUDA out of memory")))
 }
 
