@@ -49,7 +49,8 @@ func artifactNames(jobID string, arts []Artifact) []string {
 }
 
 // namePart makes server text safe as part of a file name: letters, digits,
-// '.', '-' (and '_' when underscore is set) are kept, anything else (path
+// '.', '-' (and '_' when underscore is set; upper case is folded when it is
+// not) are kept, anything else (path
 // separators, NUL, spaces, non-ASCII) becomes '-', leading dots are
 // dropped, and the part is cut to limit bytes. A part that had to change
 // gains a hash of the original, so that two different ids never give the
@@ -63,6 +64,9 @@ func namePart(s string, limit int, empty string, underscore bool) string {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
+		case c >= 'A' && c <= 'Z' && !underscore: // the job part: "A1" and "a1" must differ on case-insensitive file systems too
+			b.WriteByte(c + 'a' - 'A')
+			changed = true
 		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_' && underscore:
 			b.WriteByte(c)
 		case c == '.' && b.Len() > 0:

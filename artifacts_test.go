@@ -360,7 +360,7 @@ func TestSaveArtifactsTwoJobsNeverCollide(t *testing.T) {
 	rg := newArtifactRig(t, map[string][]byte{"/b/h.png": []byte("png")}, arts)
 	dir := t.TempDir()
 	var all []string
-	for _, id := range []string{"a_b", "a-b", "a/b", "a b", "7"} {
+	for _, id := range []string{"a_b", "a-b", "a/b", "a b", "7", "A-b", "a-B"} {
 		job := rg.job()
 		job.ID = id
 		paths, err := rg.c.Jobs.SaveArtifacts(t.Context(), job, dir)
@@ -368,6 +368,11 @@ func TestSaveArtifactsTwoJobsNeverCollide(t *testing.T) {
 		all = append(all, paths...)
 	}
 	assert.Len(t, listDir(t, dir), len(all), "one file per job: %v", all)
+	folded := map[string]bool{}
+	for _, p := range all {
+		folded[strings.ToLower(p)] = true
+	}
+	assert.Len(t, folded, len(all), "distinct on case-insensitive file systems too: %v", all)
 }
 
 // heatmapsRig serves n heatmaps, each body its own path.
