@@ -109,8 +109,8 @@ func ParseResult(raw []byte) (*Result, error) {
 	if n := lenient.Float(w.DeepFakes); n != nil && *n >= 0 { // legacy: how many faces are fake
 		r.hint = boolVerdict(*n > 0)
 	}
-	if c := lenient.String(w.Class); c != "" {
-		r.hint = fold(r.hint, classVerdict(c))
+	if v := classVerdict(lenient.String(w.Class)); v != VerdictUnknown {
+		r.hint = fold(r.hint, v)
 	}
 	if fe, failed := resultFailure(w.Error, w.Message, w.ErrorMessage); failed && !r.hasContent() {
 		return nil, fe

@@ -6,7 +6,8 @@ package authenta
 //     legacy fake; isFake or isTampered (DI-1, FD-1); a spoof, i.e. not
 //     live (FL-1, FI-1 liveness, isSpoof); a face swap found (FI-1's
 //     isDeepFake); any identity that is fake or spoofed, by its flags or
-//     its class; a legacy deepFakes count above zero; a top-level class
+//     its class or its frames' classes; a legacy deepFakes count above
+//     zero; a top-level class
 //     such as "fake";
 //   - VerdictReal when some say real and none says fake;
 //   - with no such flag at all, RealConfidencePercent decides (below 50 is
@@ -70,7 +71,8 @@ func boolVerdict(fake bool) Verdict {
 	return VerdictReal
 }
 
-// verdict is what the identity's flags and class say.
+// verdict is what the identity's flags and class say, and the classes of
+// its frames when the model labelled them one by one.
 func (id *Identity) verdict() Verdict {
 	v := VerdictUnknown
 	if id.IsDeepFake != nil {
@@ -79,7 +81,14 @@ func (id *Identity) verdict() Verdict {
 	if id.IsLive != nil {
 		v = fold(v, boolVerdict(!*id.IsLive))
 	}
-	return fold(v, classVerdict(id.Class))
+	v = fold(v, classVerdict(id.Class))
+	for i := range id.Boxes {
+		if v == VerdictFake {
+			break
+		}
+		v = fold(v, classVerdict(id.Boxes[i].Class))
+	}
+	return v
 }
 
 // FakeProbability returns the probability, from 0 to 1, that the media is

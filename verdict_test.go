@@ -96,6 +96,8 @@ var resultShapes = []struct {
 	{"confidence without a verdict", `{"confidence":0.9}`, authenta.VerdictUnknown, nil, nil},
 	{"identity without a verdict", `{"boundingBoxes":{"0":{"boundingBox":{"0":[1,1,2,2]},"confidence":0.9}}}`, authenta.VerdictUnknown, nil, nil},
 	{"top-level class", `{"class":"fake"}`, authenta.VerdictFake, nil, nil},
+	{"unknown top-level class", `{"class":"cat"}`, authenta.VerdictUnknown, nil, nil},
+	{"a frame labelled fake", `{"boundingBoxes":{"0":{"boundingBox":{"0":[1,1,2,2],"1":{"box":[1,1,2,2],"class":"fake","confidence":0.8}}}}}`, authenta.VerdictFake, nil, nil},
 	{"an error field beside a verdict is no failure", `{"error":"partial","message":"one frame skipped","isDeepFake":false}`, authenta.VerdictReal, nil, nil},
 }
 
