@@ -5,10 +5,9 @@ package authenta
 //   - VerdictFake when any says fake: isDeepFake, isAIGenerated or the
 //     legacy fake; isFake or isTampered (DI-1, FD-1); a spoof, i.e. not
 //     live (FL-1, FI-1 liveness, isSpoof); a face swap found (FI-1's
-//     isDeepFake); any identity that is fake or spoofed, by its flags or
-//     its class or its frames' classes; a legacy deepFakes count above
-//     zero; a top-level class
-//     such as "fake";
+//     isDeepFake); any identity that is fake or spoofed, by its flags, its
+//     class or its frames' classes; a legacy deepFakes count above zero;
+//     a top-level class such as "fake";
 //   - VerdictReal when some say real and none says fake;
 //   - with no such flag at all, RealConfidencePercent decides (below 50 is
 //     fake);
