@@ -12,7 +12,7 @@ import (
 type ResultError struct {
 	Job     *Job   // nil from ParseResult
 	Name    string // the error the document names ("OutOfMemoryError"), may be empty
-	Message string // the document's message, may be empty
+	Message string // the document's message, may be empty; URL query strings (and, from Jobs.Result, the API key) redacted
 }
 
 // Error returns one line naming the job and the model's error, with URL
@@ -40,6 +40,12 @@ func (e *ResultError) Is(target error) bool { return target == ErrJobFailed }
 // name, a message or an object {"name"|"code"|"type", "message"}, with the
 // top-level "message" or "errorMessage". ok is false when it reports none.
 func resultFailure(errField, message, errorMessage json.RawMessage) (_ *ResultError, ok bool) {
+	e, ok := readFailure(errField, message, errorMessage)
+	e.Name, e.Message = redactURLs(e.Name), redactURLs(e.Message)
+	return e, ok
+}
+
+func readFailure(errField, message, errorMessage json.RawMessage) (_ *ResultError, ok bool) {
 	e := &ResultError{Message: firstString(message, errorMessage)}
 	switch {
 	case lenient.IsObject(errField):

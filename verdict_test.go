@@ -1,6 +1,7 @@
 package authenta_test
 
 import (
+	"fmt"
 	"image"
 	"testing"
 
@@ -271,4 +272,5 @@ func TestResultOfAnErrorDocument(t *testing.T) {
 	assert.Contains(t, err.Error(), "job 7 completed with an error result: OutOfMemoryError: CUDA out of memory")
 	assert.NotContains(t, err.Error(), "\n")
 	assertErrNoSecrets(t, err)
+	assertNoSecrets(t, fmt.Sprintf("%#v", *re))
 }
