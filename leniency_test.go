@@ -9,6 +9,8 @@ import (
 	authenta "github.com/phospheneai/authenta-go"
 )
 
+// Wire leniency: answers real sources show that the documentation does not.
+
 // TestQuotaUsedUpIsNotRetried: a 429 whose code says the quota is used up
 // (AA001, in "code" or in "name") is returned after one attempt, matching
 // ErrQuotaExceeded; a 429 without it is retried as rate limiting.
@@ -40,4 +42,22 @@ func TestQuotaUsedUpIsNotRetried(t *testing.T) {
 			assert.Equal(t, tt.attempts, mock.GetTotalCallCount())
 		})
 	}
+}
+
+// TestCreateAnswerKeyedTaskID: a create answer that names the job
+// "taskId" (a documentation revision's name) gives the job its id, and the
+// uploads their slots.
+func TestCreateAnswerKeyedTaskID(t *testing.T) {
+	t.Parallel()
+	mock := newMock(t)
+	mock.RegisterResponder("POST", testAPIBase+"/api/v1/jobs", jsonResponder(201,
+		`{"taskId":"5f0c7a2e-91d4","status":"CREATED","inputs":[{"slotName":"original","uploadUrl":"`+testBucket+`/in/1?`+presignQuery+`"}]}`))
+	c := newClient(t, mock)
+	cj, err := c.Jobs.Create(t.Context(), imageJobRequest())
+	require.NoError(t, err)
+	assert.Equal(t, "5f0c7a2e-91d4", cj.Job.ID)
+	assert.Equal(t, authenta.StatusPending, cj.Job.Status)
+	_, ok := cj.Upload(authenta.SlotOriginal)
+	assert.True(t, ok)
+	assert.Contains(t, string(cj.Job.Raw), `"taskId"`, "the answer as sent")
 }
