@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/phospheneai/authenta-go/internal/lenient"
 )
 
 // The faces a model reports come in several shapes (wire reference §1.15):
@@ -27,17 +25,34 @@ import (
 // picture's, and would overflow once scaled.
 const maxCoord = 1 << 24
 
+// Bounds on what one document may describe, so that a document shaped to
+// amplify memory (a million empty faces) costs no more than a real one.
+// Faces past the first maxIdentities still count for the verdict.
+const (
+	maxIdentities = 1 << 12 // faces tracked in one image or video
+	maxBoxes      = 1 << 20 // boxes over every face and frame
+)
+
 // identitySet merges what the several fields say about each face.
 type identitySet struct {
-	byID map[string]*Identity
+	byID  map[string]*Identity
+	boxes int // boxes kept so far
+	// beyond is the verdict of the faces past maxIdentities: not kept,
+	// but never lost to the result's verdict.
+	beyond Verdict
 }
 
+// get returns the identity with this key, adding it unless the set is
+// full (then nil).
 func (s *identitySet) get(id string) *Identity {
 	if s.byID == nil {
 		s.byID = make(map[string]*Identity)
 	}
 	if p, ok := s.byID[id]; ok {
 		return p
+	}
+	if len(s.byID) >= maxIdentities {
+		return nil
 	}
 	p := &Identity{ID: id}
 	s.byID[id] = p
@@ -75,89 +90,96 @@ func compareKeys(a, b string) int {
 
 // wirePrediction is one element of identityPredictions or participants.
 type wirePrediction struct {
-	IdentityID, ID, Identity json.RawMessage
-	IsDeepFake, Fake, IsFake json.RawMessage
-	IsLiveness, IsLive       json.RawMessage
-	IsSpoof                  json.RawMessage
-	Confidence, Class        json.RawMessage
+	IdentityID, ID, Identity text
+	IsDeepFake, Fake, IsFake flag
+	IsLiveness, IsLive       flag
+	IsSpoof                  flag
+	Confidence               number
+	Class                    wireClass
 }
 
-// addPredictions reads identityPredictions or the legacy participants.
+// addPredictions reads identityPredictions or the legacy participants: an
+// array of objects (or one object). A prediction that names no identity is
+// keyed by its position.
 func (s *identitySet) addPredictions(raw json.RawMessage) {
-	for i, o := range lenient.Objects(raw) {
-		var w wirePrediction
-		if json.Unmarshal(o, &w) != nil {
-			continue
+	var w wirePrediction // one for all: Decode makes it escape
+	var scratch Identity
+	forEach(raw, true, func(_ string, i int, dec *json.Decoder) {
+		w = wirePrediction{}
+		if dec.Decode(&w) != nil {
+			return
 		}
-		id := firstString(w.IdentityID, w.ID, w.Identity)
+		id := cmp.Or(w.IdentityID.s, w.ID.s, w.Identity.s)
 		if id == "" {
 			id = strconv.Itoa(i)
 		}
 		p := s.get(id)
-		setBool(&p.IsDeepFake, firstBool(w.IsDeepFake, w.Fake, w.IsFake))
-		setLive(&p.IsLive, firstBool(w.IsLiveness, w.IsLive), w.IsSpoof)
-		p.applyClass(w.Class)
-		setFloat(&p.Confidence, unitScore(lenient.Float(w.Confidence)))
-	}
+		if p == nil { // past the cap: read for its verdict only
+			scratch = Identity{}
+			p = &scratch
+		}
+		setBool(&p.IsDeepFake, cmp.Or(w.IsDeepFake.p, w.Fake.p, w.IsFake.p))
+		setLive(&p.IsLive, cmp.Or(w.IsLiveness.p, w.IsLive.p), w.IsSpoof.p)
+		p.applyClass(&w.Class)
+		setFloat(&p.Confidence, unitScore(w.Confidence.p))
+		if p == &scratch {
+			s.beyond = fold(s.beyond, p.verdict())
+		}
+	})
 }
 
 // wireFace is one identity of boundingBoxes or identityDetails.
 type wireFace struct {
-	BoundingBox, BoundingBoxes, Boxes, Box json.RawMessage
-	Class, Label                           json.RawMessage
-	Confidence                             json.RawMessage
-	IsDeepFake, IsLiveness, IsSpoof        json.RawMessage
+	BoundingBox, BoundingBoxes, Boxes, Box wireBoxes
+	Class, Label                           wireClass
+	Confidence                             number
+	IsDeepFake, IsLiveness, IsSpoof        flag
 }
 
 // addFaces reads boundingBoxes or identityDetails: an object keyed by
 // identity (an array is keyed by position).
 func (s *identitySet) addFaces(raw json.RawMessage) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return
-	}
-	var faces map[string]json.RawMessage
-	switch raw[0] {
-	case '{':
-		if json.Unmarshal(raw, &faces) != nil {
+	var w wireFace // one for all: Decode makes it escape
+	var scratch Identity
+	forEach(raw, false, func(key string, i int, dec *json.Decoder) {
+		if i >= 0 {
+			key = strconv.Itoa(i)
+		}
+		_, existed := s.byID[key]
+		p := s.get(key)
+		bs := s
+		if p == nil { // past the cap: read for its verdict only, boxes skipped
+			scratch = Identity{}
+			p, bs = &scratch, nil
+		}
+		// The boxes go straight into the identity: no copy of a long list.
+		w = wireFace{BoundingBox: wireBoxes{bs, p}, BoundingBoxes: wireBoxes{bs, p}, Boxes: wireBoxes{bs, p}, Box: wireBoxes{bs, p}}
+		if dec.Decode(&w) != nil {
+			if !existed && bs != nil && len(p.Boxes) == 0 {
+				delete(s.byID, key) // not a face
+			}
 			return
 		}
-	case '[':
-		objs := lenient.Objects(raw)
-		faces = make(map[string]json.RawMessage, len(objs))
-		for i, o := range objs {
-			faces[strconv.Itoa(i)] = o
+		class := &w.Class
+		if !class.present() {
+			class = &w.Label
 		}
-	default:
-		return
-	}
-	for id, f := range faces {
-		if !lenient.IsObject(f) {
-			continue
+		p.applyClass(class)
+		setBool(&p.IsDeepFake, w.IsDeepFake.p)
+		setLive(&p.IsLive, w.IsLiveness.p, w.IsSpoof.p)
+		setFloat(&p.Confidence, unitScore(w.Confidence.p))
+		if p == &scratch {
+			s.beyond = fold(s.beyond, p.verdict())
 		}
-		var w wireFace
-		if json.Unmarshal(f, &w) != nil {
-			continue
-		}
-		p := s.get(id)
-		p.applyClass(firstRaw(w.Class, w.Label))
-		setBool(&p.IsDeepFake, lenient.Bool(w.IsDeepFake))
-		setLive(&p.IsLive, lenient.Bool(w.IsLiveness), w.IsSpoof)
-		setFloat(&p.Confidence, unitScore(lenient.Float(w.Confidence)))
-		p.Boxes = appendBoxes(p.Boxes, firstRaw(w.BoundingBox, w.BoundingBoxes, w.Boxes, w.Box))
-	}
+	})
 }
 
 // applyClass reads a face's class: a label ("real", "fake") or FI-1's
 // object of flags.
-func (p *Identity) applyClass(raw json.RawMessage) {
-	if lenient.IsObject(raw) {
-		var c struct{ IsDeepFake, Fake, IsLiveness, IsLive, IsSpoof json.RawMessage }
-		if json.Unmarshal(raw, &c) != nil {
-			return
-		}
-		setBool(&p.IsDeepFake, firstBool(c.IsDeepFake, c.Fake))
-		setLive(&p.IsLive, firstBool(c.IsLiveness, c.IsLive), c.IsSpoof)
+func (p *Identity) applyClass(c *wireClass) {
+	if f := c.flags; f != nil {
+		setBool(&p.IsDeepFake, cmp.Or(f.IsDeepFake.p, f.Fake.p))
+		setLive(&p.IsLive, cmp.Or(f.IsLiveness.p, f.IsLive.p), f.IsSpoof.p)
 		if p.Class == "" {
 			switch {
 			case p.IsDeepFake != nil && *p.IsDeepFake:
@@ -170,15 +192,14 @@ func (p *Identity) applyClass(raw json.RawMessage) {
 		}
 		return
 	}
-	c := lenient.String(raw)
-	if c == "" || p.Class != "" {
+	if c.label == "" || p.Class != "" {
 		return
 	}
-	p.Class = c
+	p.Class = c.label
 	if p.IsDeepFake == nil {
-		switch classVerdict(c) {
+		switch classVerdict(c.label) {
 		case VerdictFake:
-			if !isSpoofWord(c) {
+			if !isSpoofWord(c.label) {
 				setBool(&p.IsDeepFake, ptr(true))
 			}
 		case VerdictReal:
@@ -190,55 +211,106 @@ func (p *Identity) applyClass(raw json.RawMessage) {
 // appendBoxes reads a face's boxes: {"<frame>": [x1,y1,x2,y2], ...}, an
 // array of boxes indexed by frame, or one box (frame 0). A frame's value
 // may also be an object {"box": [...], "class", "confidence"}. Boxes that
-// cannot be read are skipped.
-func appendBoxes(dst []FrameBox, raw json.RawMessage) []FrameBox {
+// cannot be read are skipped, and so are those past maxBoxes in the set.
+// The frames are streamed: a face with many frames costs one FrameBox per
+// frame, and no map or copy of its text.
+func (s *identitySet) appendBoxes(dst []FrameBox, raw []byte) []FrameBox {
 	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
+	if fb, ok := frameBox(0, raw); ok { // one box
+		if s.boxes < maxBoxes {
+			s.boxes++
+			dst = append(dst, fb)
+		}
 		return dst
 	}
-	switch raw[0] {
-	case '{':
-		// The common shape first: frame keys and arrays of numbers.
-		var fast map[string][]float64
-		if json.Unmarshal(raw, &fast) == nil {
-			for k, v := range fast {
-				if f, ok := frameIndex(k); ok {
-					if b, ok := scaleBox(v); ok {
-						dst = append(dst, FrameBox{Frame: f, Box: b})
-					}
-				}
+	// Room for every frame at once: append's growth by 1.25 would
+	// otherwise allocate five times the final list.
+	dst = slices.Grow(dst, min(countMembers(raw), maxBoxes-s.boxes))
+	var b wireBox // one for all: Decode makes it escape
+	forEach(raw, false, func(key string, i int, dec *json.Decoder) {
+		if s.boxes >= maxBoxes {
+			_ = dec.Decode(&skip{})
+			return
+		}
+		b = wireBox{}
+		if dec.Decode(&b) != nil || !b.ok {
+			return
+		}
+		f, ok := i, i >= 0
+		if !ok {
+			f, ok = frameIndex(key)
+		}
+		if ok {
+			b.fb.Frame = f
+			s.boxes++
+			dst = append(dst, b.fb)
+		}
+	})
+	return dst
+}
+
+// countMembers counts the members of a JSON object or the elements of an
+// array (valid JSON), without decoding them.
+func countMembers(raw []byte) int {
+	if len(raw) < 2 || (raw[0] != '{' && raw[0] != '[') {
+		return 0
+	}
+	n, depth, inString, empty := 1, 0, false, true
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case inString:
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
 			}
-			return dst
-		}
-		var frames map[string]json.RawMessage
-		if json.Unmarshal(raw, &frames) != nil {
-			return dst
-		}
-		if fb, ok := frameBox(0, raw); ok {
-			return append(dst, fb) // one box: {"x1": ...} or {"box": [...]}
-		}
-		for k, v := range frames {
-			if f, ok := frameIndex(k); ok {
-				if fb, ok := frameBox(f, v); ok {
-					dst = append(dst, fb)
-				}
+		case c == '"':
+			inString, empty = true, false
+		case c == '{' || c == '[':
+			if depth > 0 {
+				empty = false
 			}
-		}
-	case '[':
-		var items []json.RawMessage
-		if json.Unmarshal(raw, &items) != nil {
-			return dst
-		}
-		if fb, ok := frameBox(0, raw); ok { // one box
-			return append(dst, fb)
-		}
-		for i, v := range items {
-			if fb, ok := frameBox(i, v); ok {
-				dst = append(dst, fb)
-			}
+			depth++
+		case c == '}' || c == ']':
+			depth--
+		case c == ',' && depth == 1:
+			n++
+		case c > ' ' && depth == 1:
+			empty = false
 		}
 	}
-	return dst
+	if empty {
+		return 0
+	}
+	return n
+}
+
+// wireBox is one frame's box, read by frameBox (frame 0; the caller sets
+// the frame). A value that is no box is kept as not ok, never an error.
+type wireBox struct {
+	fb FrameBox
+	ok bool
+}
+
+func (w *wireBox) UnmarshalJSON(b []byte) error {
+	w.fb, w.ok = frameBox(0, b)
+	return nil
+}
+
+// wireBoxes appends a face's boxes to its identity as encoding/json meets
+// them.
+type wireBoxes struct {
+	set *identitySet
+	id  *Identity
+}
+
+func (w *wireBoxes) UnmarshalJSON(b []byte) error {
+	if w.set != nil {
+		w.id.Boxes = w.set.appendBoxes(w.id.Boxes, b)
+	}
+	return nil
 }
 
 // frameBox reads one frame's box: [x1,y1,x2,y2] (numbers or numeric
@@ -251,64 +323,103 @@ func frameBox(frame int, raw json.RawMessage) (FrameBox, bool) {
 	}
 	switch raw[0] {
 	case '[':
-		var items []json.RawMessage
-		if json.Unmarshal(raw, &items) != nil || len(items) != 4 {
+		v, ok := fourNumbers(raw)
+		if !ok {
 			return FrameBox{}, false
-		}
-		var v [4]float64
-		for i, it := range items {
-			f := lenient.Float(it)
-			if f == nil {
-				return FrameBox{}, false
-			}
-			v[i] = *f
 		}
 		b, ok := scaleBox(v[:])
 		return FrameBox{Frame: frame, Box: b}, ok
 	case '{':
 		var w struct {
-			Box, BoundingBox, BBox json.RawMessage
-			X1, Y1, X2, Y2         json.RawMessage
-			Class, Label           json.RawMessage
-			Confidence             json.RawMessage
+			Box, BoundingBox, BBox boxArray
+			X1, Y1, X2, Y2         number
+			Class, Label           text
+			Confidence             number
 		}
 		if json.Unmarshal(raw, &w) != nil {
 			return FrameBox{}, false
 		}
-		var fb FrameBox
-		var ok bool
-		if inner := firstRaw(w.Box, w.BoundingBox, w.BBox); inner != nil {
-			if bytes.TrimSpace(inner)[0] == '{' {
-				return FrameBox{}, false // no deeper nesting
-			}
-			fb, ok = frameBox(frame, inner)
-		} else {
-			var v [4]float64
-			ok = true
-			for i, c := range [4]json.RawMessage{w.X1, w.Y1, w.X2, w.Y2} {
-				f := lenient.Float(c)
-				if f == nil {
-					ok = false
-					break
+		var v [4]float64
+		switch {
+		case w.Box.ok:
+			v = w.Box.v
+		case w.BoundingBox.ok:
+			v = w.BoundingBox.v
+		case w.BBox.ok:
+			v = w.BBox.v
+		default:
+			for i, c := range [4]*float64{w.X1.p, w.Y1.p, w.X2.p, w.Y2.p} {
+				if c == nil {
+					return FrameBox{}, false
 				}
-				v[i] = *f
-			}
-			if ok {
-				fb.Frame = frame
-				fb.Box, ok = scaleBox(v[:])
+				v[i] = *c
 			}
 		}
+		b, ok := scaleBox(v[:])
 		if !ok {
 			return FrameBox{}, false
 		}
-		fb.Class = lenient.String(firstRaw(w.Class, w.Label))
-		if lenient.IsObject(firstRaw(w.Class, w.Label)) {
-			fb.Class = ""
-		}
-		fb.Confidence = unitScore(lenient.Float(w.Confidence))
-		return fb, true
+		return FrameBox{Frame: frame, Box: b, Class: cmp.Or(w.Class.s, w.Label.s), Confidence: unitScore(w.Confidence.p)}, true
 	}
 	return FrameBox{}, false
+}
+
+// boxArray is [x1,y1,x2,y2] inside a frame object.
+type boxArray struct {
+	v  [4]float64
+	ok bool
+}
+
+func (a *boxArray) UnmarshalJSON(b []byte) error {
+	a.v, a.ok = fourNumbers(bytes.TrimSpace(b))
+	return nil
+}
+
+// fourNumbers reads a JSON array of exactly four numbers or numeric
+// strings without allocating: the common shape of a box.
+func fourNumbers(raw []byte) (v [4]float64, ok bool) {
+	if len(raw) < 2 || raw[0] != '[' || raw[len(raw)-1] != ']' {
+		return v, false
+	}
+	rest := raw[1 : len(raw)-1]
+	for i := range 4 {
+		var item []byte
+		if j := bytes.IndexByte(rest, ','); j >= 0 {
+			item, rest = rest[:j], rest[j+1:]
+		} else {
+			item, rest = rest, nil
+		}
+		if i == 3 && rest != nil {
+			return v, false // more than four items
+		}
+		if i < 3 && rest == nil {
+			return v, false // fewer than four
+		}
+		item = bytes.TrimSpace(item)
+		if n := len(item); n >= 2 && item[0] == '"' && item[n-1] == '"' {
+			item = bytes.TrimSpace(item[1 : n-1])
+		}
+		f, err := parseNumber(item)
+		if err != nil {
+			return v, false
+		}
+		v[i] = f
+	}
+	return v, true
+}
+
+// parseNumber parses a decimal number the way JSON writes it (strconv
+// would also take "Inf", "0x1p3" and "1_000"), without allocating.
+func parseNumber(b []byte) (float64, error) {
+	if len(b) == 0 {
+		return 0, strconv.ErrSyntax
+	}
+	for _, c := range b {
+		if !(c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E') {
+			return 0, strconv.ErrSyntax
+		}
+	}
+	return strconv.ParseFloat(string(b), 64) // the conversion does not escape: no allocation
 }
 
 // scaleBox turns a half-resolution [x1,y1,x2,y2] into a full-resolution
@@ -398,13 +509,13 @@ func setFloat(dst **float64, v *float64) {
 }
 
 // setLive sets *dst from the liveness flag, or the negation of isSpoof.
-func setLive(dst **bool, live *bool, isSpoof json.RawMessage) {
-	if v := live; v != nil {
-		setBool(dst, v)
+func setLive(dst **bool, live, spoof *bool) {
+	if live != nil {
+		setBool(dst, live)
 		return
 	}
-	if v := lenient.Bool(isSpoof); v != nil {
-		setBool(dst, ptr(!*v))
+	if spoof != nil {
+		setBool(dst, ptr(!*spoof))
 	}
 }
 

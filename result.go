@@ -32,11 +32,12 @@ type Result struct {
 	IsAIGenerated *bool    // the reference page's example shape
 	Confidence    *float64 // the reference page's example shape, 0..1
 
-	hint Verdict // from the legacy deepFakes count or a top-level class
+	hint Verdict // from faces past the cap, the legacy deepFakes count or a top-level class
 
 	// Identities are the faces a model reports (DF-1, VF-1, ED-1, FI-1 image
 	// or video), from identityPredictions, boundingBoxes and identityDetails
-	// (on the result or on the job).
+	// (on the result or on the job), ordered by ID. At most 4096 faces and
+	// 2^20 boxes are kept; faces past them still count for Verdict.
 	Identities []Identity
 }
 
@@ -106,8 +107,9 @@ func ParseResult(raw []byte) (*Result, error) {
 	ids.addFaces(w.BoundingBoxes)
 	ids.addFaces(w.IdentityDetails)
 	r.Identities = ids.list()
+	r.hint = ids.beyond
 	if n := lenient.Float(w.DeepFakes); n != nil && *n >= 0 { // legacy: how many faces are fake
-		r.hint = boolVerdict(*n > 0)
+		r.hint = fold(r.hint, boolVerdict(*n > 0))
 	}
 	if v := classVerdict(lenient.String(w.Class)); v != VerdictUnknown {
 		r.hint = fold(r.hint, v)
@@ -155,6 +157,7 @@ func (r *Result) addJobIdentities(job *Job) {
 	}
 	ids.addFaces(details)
 	r.Identities = ids.list()
+	r.hint = fold(r.hint, ids.beyond)
 }
 
 // Result fetches a job's result: the artifact of kind "result" from its
