@@ -2,6 +2,7 @@ package authenta_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -484,4 +485,59 @@ func TestSaveArtifactsFailureLeavesNoPartialFiles(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, `{}`, string(got))
 	}
+}
+
+// cancelWriter cancels the call's context on its first write.
+type cancelWriter struct {
+	cancel context.CancelFunc
+	n      int
+}
+
+func (w *cancelWriter) Write(p []byte) (int, error) {
+	w.n += len(p)
+	w.cancel()
+	return len(p), nil
+}
+
+func TestDownloadBlockedBodyEndsWithTheContext(t *testing.T) {
+	t.Parallel()
+	rg := heatmapRig(t, bytes.Repeat([]byte("b"), 4096))
+	rg.serve = func(w http.ResponseWriter, r *http.Request, body []byte) bool {
+		w.Header().Set("Content-Length", "1000000")
+		_, _ = w.Write(body)
+		w.(http.Flusher).Flush()
+		<-r.Context().Done() // the rest never comes
+		return true
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	job := rg.job()
+	w := &cancelWriter{cancel: cancel}
+	n, err := rg.c.Jobs.Download(ctx, job, job.Artifacts[0], w)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, int64(w.n), n)
+	assert.Equal(t, int32(1), rg.storeHits.Load())
+}
+
+func TestDownloadStorageErrorsEchoNoSecrets(t *testing.T) {
+	t.Parallel()
+	rg := heatmapRig(t, []byte("png"))
+	rg.serve = func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = io.WriteString(w, `<?xml version="1.0"?><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message>`+
+			`<SignatureProvided>SIGSECRET0123</SignatureProvided><CanonicalRequest>GET `+r.URL.RequestURI()+`</CanonicalRequest></Error>`)
+		return true
+	}
+	job := rg.job()
+	var info authenta.ResponseInfo
+	_, err := rg.c.Jobs.Download(t.Context(), job, job.Artifacts[0], io.Discard, authenta.WithResponseInfo(&info))
+	require.Error(t, err)
+	var ae *authenta.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "SignatureDoesNotMatch", ae.Code)
+	assertErrNoSecrets(t, err)
+	assert.Equal(t, int32(1), rg.jobGets.Load(), "a 403 is taken for an expired URL: one refresh")
+	assert.Equal(t, 403, info.StatusCode)
+	assert.Equal(t, 3, info.Attempts, "storage, job, storage")
 }
