@@ -24,11 +24,13 @@ const maxParallelSaves = 4
 // refreshed once: the job is got again and the same artifact (by ID, else
 // by kind and slot) is downloaded from its fresh URL.
 //
-// Memory stays constant whatever the artifact's size. Once bytes have been
-// written to w, nothing is retried: a body cut by the network, or shorter
-// than its Content-Length, is an error (matching io.ErrUnexpectedEOF when
-// it was short), and w then holds a prefix of the artifact that the caller
-// should discard. SaveArtifacts writes to temporary files for that reason.
+// Memory stays constant whatever the artifact's size. Retries happen only
+// before the response arrives; once its body streams into w nothing is
+// retried: a body cut by the network, or shorter than its Content-Length,
+// is an error (matching io.ErrUnexpectedEOF when it was short), and w then
+// holds a prefix of the artifact (n bytes) that the caller should discard.
+// SaveArtifacts writes to temporary files for that reason. An error from w
+// itself is returned as it is, wrapped.
 func (s *JobsService) Download(ctx context.Context, job *Job, a Artifact, w io.Writer, opts ...CallOption) (int64, error) {
 	switch {
 	case job == nil:
