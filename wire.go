@@ -32,7 +32,8 @@ func (r *rawRef) UnmarshalJSON(b []byte) error {
 type wireJobFields struct {
 	ID           rawRef `json:"id"`
 	JobID        rawRef `json:"jobId"`
-	MID          rawRef `json:"mid"` // legacy media id
+	TaskID       rawRef `json:"taskId"` // a transient docs revision's name
+	MID          rawRef `json:"mid"`    // legacy media id
 	Job          rawRef `json:"job"`
 	Data         rawRef `json:"data"`
 	TaskTypeID   rawRef `json:"taskTypeId"`
@@ -112,7 +113,51 @@ func (a *wireArtifactText) artifact() Artifact {
 // UnmarshalJSON decodes a job from any of the shapes the service sends:
 // flat with "jobId" or "id" (number or string), or nested as {"job": {...}}
 // or {"data": {...}}.
-func (j *Job) UnmarshalJSON(b []byte) error { return j.decode(b, 0) }
+// Raw is set to a copy of b.
+func (j *Job) UnmarshalJSON(b []byte) error { return j.decodeOwned(bytes.Clone(b)) }
+
+// decodeOwned is UnmarshalJSON for a buffer the job may keep as its Raw:
+// the SDK's own response bodies, read for this job alone, are not copied
+// again.
+func (j *Job) decodeOwned(b []byte) error {
+	if err := j.decode(b, 0); err != nil {
+		return err
+	}
+	j.setRaw(b)
+	return nil
+}
+
+// setRaw keeps b, trimmed, as the job's Raw.
+func (j *Job) setRaw(b []byte) {
+	if t := bytes.TrimSpace(b); lenient.Present(t) {
+		j.Raw = json.RawMessage(t)
+	}
+}
+
+// ownedDecoder is a response type that may keep the body it decodes.
+type ownedDecoder interface{ decodeOwned(b []byte) error }
+
+// identityDetails returns the identityDetails object the job carries at its
+// top level or in its {"job": ...} or {"data": ...} wrapper (FI-1), or nil.
+func (j *Job) identityDetails() json.RawMessage {
+	if !bytes.Contains(j.Raw, []byte("dentityDetails")) { // a cheap test before decoding the job again
+		return nil
+	}
+	var w struct{ IdentityDetails, Job, Data json.RawMessage }
+	if json.Unmarshal(j.Raw, &w) != nil {
+		return nil
+	}
+	if lenient.Present(w.IdentityDetails) {
+		return w.IdentityDetails
+	}
+	for _, inner := range []json.RawMessage{w.Job, w.Data} {
+		var in struct{ IdentityDetails json.RawMessage }
+		if lenient.IsObject(inner) && json.Unmarshal(inner, &in) == nil && lenient.Present(in.IdentityDetails) {
+			return in.IdentityDetails
+		}
+	}
+	return nil
+}
 
 // maxWrappers bounds how many {"job": ...} / {"data": ...} wrappers are
 // unwrapped (one is documented). Each level decodes its part of the
@@ -200,13 +245,13 @@ func (j *Job) unwrap(w *wireJobFields, wrappers int) (ok bool, err error) {
 // isWrapper reports a job nested in {"job": ...} or {"data": ...} rather
 // than described at the top level.
 func (w *wireJobFields) isWrapper() bool {
-	return !lenient.Present(w.ID) && !lenient.Present(w.JobID) && (lenient.IsObject(w.Job) || lenient.IsObject(w.Data))
+	return !lenient.Present(w.ID) && !lenient.Present(w.JobID) && !lenient.Present(w.TaskID) && (lenient.IsObject(w.Job) || lenient.IsObject(w.Data))
 }
 
 // fill sets the job from the fields every shape shares.
 func (j *Job) fill(w *wireJobFields, tt *wireTaskType) {
 	*j = Job{}
-	j.ID = firstString(w.ID, w.JobID, w.MID)
+	j.ID = firstString(w.ID, w.JobID, w.TaskID, w.MID)
 	j.TaskTypeID, _ = lenient.Int(w.TaskTypeID)
 	j.TaskTypeSlug = lenient.String(w.TaskTypeSlug)
 	if tt != nil { // {"taskType": {"id": "1", "slug": "..."}}
@@ -326,7 +371,17 @@ type wireCreated struct {
 	inputs []createdInput
 }
 
-func (w *wireCreated) UnmarshalJSON(b []byte) error {
+func (w *wireCreated) UnmarshalJSON(b []byte) error { return w.decodeOwned(bytes.Clone(b)) }
+
+func (w *wireCreated) decodeOwned(b []byte) error {
+	if err := w.decode(b); err != nil {
+		return err
+	}
+	w.job.setRaw(b)
+	return nil
+}
+
+func (w *wireCreated) decode(b []byte) error {
 	// The common shape: one pass gives both the job and the inputs.
 	var t wireJobTyped
 	if json.Unmarshal(b, &t) == nil {
@@ -426,7 +481,7 @@ func (l *wireList) UnmarshalJSON(b []byte) error {
 	}
 	for _, raw := range lenient.Objects(items) {
 		j := new(Job)
-		if j.UnmarshalJSON(raw) == nil {
+		if j.decodeOwned(raw) == nil { // raw is already a copy
 			l.Jobs = append(l.Jobs, j)
 		}
 	}
