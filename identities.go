@@ -102,6 +102,9 @@ type wirePrediction struct {
 // array of objects (or one object). A prediction that names no identity is
 // keyed by its position.
 func (s *identitySet) addPredictions(raw json.RawMessage) {
+	if len(raw) == 0 {
+		return // absent: before the escaping variables below, no allocation
+	}
 	var w wirePrediction // one for all: Decode makes it escape
 	var scratch Identity
 	forEach(raw, true, func(_ string, i int, dec *json.Decoder) {
@@ -139,6 +142,9 @@ type wireFace struct {
 // addFaces reads boundingBoxes or identityDetails: an object keyed by
 // identity (an array is keyed by position).
 func (s *identitySet) addFaces(raw json.RawMessage) {
+	if len(raw) == 0 {
+		return // absent: before the escaping variables below, no allocation
+	}
 	var w wireFace // one for all: Decode makes it escape
 	var scratch Identity
 	forEach(raw, false, func(key string, i int, dec *json.Decoder) {
