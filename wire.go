@@ -69,7 +69,10 @@ type wireJob struct {
 	Artifacts json.RawMessage `json:"artifacts"`
 }
 
-type wireTaskType struct{ ID, Slug rawRef }
+type wireTaskType struct {
+	ID   rawRef `json:"id"`
+	Slug rawRef `json:"slug"`
+}
 
 type wireArtifact struct {
 	ID, Kind, SlotName, Slot, Status, ContentType, DownloadURL, URL, CreatedAt, Metadata json.RawMessage
@@ -92,9 +95,21 @@ func (a *wireArtifact) artifact() Artifact {
 // string or null: encoding/json decodes the strings directly, without a
 // copy of each field's raw bytes. It gives the same Artifact as
 // wireArtifact would.
+//
+// Its tags name the keys as the service spells them, so that encoding/json
+// finds each field by its exact name; any other casing still matches
+// case-insensitively, as it does for wireArtifact's untagged fields.
 type wireArtifactText struct {
-	ID, Kind, SlotName, Slot, Status, ContentType, DownloadURL, URL, CreatedAt string
-	Metadata                                                                   json.RawMessage
+	ID          string          `json:"id"`
+	Kind        string          `json:"kind"`
+	SlotName    string          `json:"slotName"`
+	Slot        string          `json:"slot"`
+	Status      string          `json:"status"`
+	ContentType string          `json:"contentType"`
+	DownloadURL string          `json:"downloadUrl"`
+	URL         string          `json:"url"`
+	CreatedAt   string          `json:"createdAt"`
+	Metadata    json.RawMessage `json:"metadata"`
 }
 
 func (a *wireArtifactText) artifact() Artifact {
@@ -332,12 +347,17 @@ func (j *Job) inputIndex(slot string) int {
 // wireInput is read in place (rawRef): input and upload turn it into
 // values before the document's UnmarshalJSON returns.
 type wireInput struct {
-	SlotName, Slot, Name  rawRef
-	ContentType, FileName rawRef
-	SizeBytes, Size       rawRef
-	UploadURL, URL        rawRef
-	UploadURLExpiresAt    rawRef
-	ExpiresAt             rawRef
+	SlotName           rawRef `json:"slotName"`
+	Slot               rawRef `json:"slot"`
+	Name               rawRef `json:"name"`
+	ContentType        rawRef `json:"contentType"`
+	FileName           rawRef `json:"fileName"`
+	SizeBytes          rawRef `json:"sizeBytes"`
+	Size               rawRef `json:"size"`
+	UploadURL          rawRef `json:"uploadUrl"`
+	URL                rawRef `json:"url"`
+	UploadURLExpiresAt rawRef `json:"uploadUrlExpiresAt"`
+	ExpiresAt          rawRef `json:"expiresAt"`
 }
 
 // createdInput is one input of the create answer: where to upload it.
