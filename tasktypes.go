@@ -112,7 +112,6 @@ func ParseTaskType(s string) (TaskType, error) {
 // values of the table (a zero or hand-made TaskType is not).
 func (t TaskType) known() bool {
 	for _, k := range taskTable() { // no copies of the MIME lists: only read
-
 		if k.ID == t.ID && k.Slug == t.Slug {
 			return true
 		}
