@@ -232,6 +232,10 @@ func (s *Server) serveStorage(w http.ResponseWriter, r *http.Request, rt routeMa
 		fail(&s3Error{Status: 404, Code: "NoSuchKey", Message: "The specified key does not exist.", Extra: [][2]string{{"Key", strings.TrimPrefix(r.URL.Path, bucket+"/")}}})
 		return
 	}
+	if rt.object == objFace {
+		s.serveFaceObject(w, r, rt, fail)
+		return
+	}
 	if rt.route == RouteUpload {
 		s.upload(w, r, rt, fail)
 		return
