@@ -370,7 +370,9 @@ func TestFacesSearchErrors(t *testing.T) {
 		html     bool
 		flatCode string
 	}
-	mp := func(name string, img []byte, limit string) (string, []byte) { return multipartSearch(t, name, img, limit) }
+	mp := func(name string, img []byte, limit string) (string, []byte) {
+		return multipartSearch(t, name, img, limit)
+	}
 	var tests []tc
 	add := func(name string, want int, code, loc string, html bool, ct string, body []byte) {
 		tests = append(tests, tc{name: name, ct: ct, body: body, want: want, code: code, loc: loc, html: html})
