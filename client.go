@@ -26,6 +26,8 @@ import (
 type Client struct {
 	// Jobs creates, uploads, finalizes, waits for and fetches detection jobs.
 	Jobs *JobsService
+	// Faces enrols faces and searches them (face indexing).
+	Faces *FacesService
 
 	base      *url.URL // API base URL, path prefix without a trailing slash
 	baseStr   string
@@ -102,6 +104,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.api = c.retryClient(hc, newBearerTransport(lower, s.apiKey, base), s, s.maxRetries)
 	c.storage = c.retryClient(hc, lower, s, uploadRetries)
 	c.Jobs = &JobsService{c: c}
+	c.Faces = &FacesService{c: c, path: s.facesPath}
 	return c, nil
 }
 
@@ -215,12 +218,22 @@ type call struct {
 	method string
 	path   string // escaped, relative to the base URL, starting with "/"
 	query  url.Values
-	body   any // JSON-encoded when non-nil
+	body   any         // JSON-encoded when non-nil
+	stream *streamBody // a body that is not JSON, streamed (instead of body)
 	scope  errScope
 	mark   retry.Mark
 	cs     *callSettings // nil: no call options
 
 	attempts int // set by do: the attempts the request took
+}
+
+// streamBody is a request body sent as it is read, with an exact length.
+type streamBody struct {
+	contentType string
+	size        int64
+	// open returns the body afresh for every attempt; with a retry mark of
+	// retry.Once it is called once.
+	open func() (io.ReadCloser, error)
 }
 
 // maxResponseBody bounds the JSON the SDK decodes from a success response.
@@ -262,6 +275,13 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if sb := cl.stream; sb != nil {
+		if req.Body, err = sb.open(); err != nil {
+			return err
+		}
+		req.GetBody, req.ContentLength = sb.open, sb.size
+		req.Header.Set("Content-Type", sb.contentType)
 	}
 	resp, err := c.send(c.api, req, cl.scope, cs)
 	cl.attempts = st.Attempts()

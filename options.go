@@ -28,6 +28,7 @@ type settings struct {
 	headerTimeout  time.Duration
 	uploadRetries  int
 	noEnvironment  bool
+	facesPath      string // the face-indexing prefix (WithFacesPath)
 	keySet, urlSet bool
 }
 
@@ -38,6 +39,7 @@ func defaultSettings() settings {
 		retryWaitMax:  8 * time.Second,
 		headerTimeout: 2 * time.Minute,
 		uploadRetries: -1, // same as maxRetries
+		facesPath:     DefaultFacesPath,
 	}
 }
 

@@ -49,11 +49,25 @@ func (s *JobsService) upload(ctx context.Context, u Upload, body io.Reader, size
 	if !u.ExpiresAt.IsZero() && !s.c.clock.Now().Before(u.ExpiresAt) {
 		return fmt.Errorf("%w: slot %q expired at %s; create the job again", ErrUploadURLExpired, u.Slot, u.ExpiresAt.Format("2006-01-02T15:04:05Z07:00"))
 	}
+	return s.c.putPresigned(ctx, target, http.Header{"Content-Type": {contentType}}, body, size, "upload "+u.Slot, cs)
+}
+
+// putPresigned streams size bytes of body to a presigned URL with a PUT:
+// the headers given and no others of the SDK's but User-Agent (never
+// Authorization: the storage client has no auth layer), and an explicit
+// Content-Length (presigned PUTs refuse chunked bodies). The body is never
+// buffered. A body that is an io.ReaderAt is read from its current offset
+// (0 when it is not also an io.Seeker) and re-read from there on each
+// retry; any other reader is sent once, without retries, and must hold at
+// least size bytes. what names the upload in errors about the body.
+func (c *Client) putPresigned(ctx context.Context, target string, header http.Header, body io.Reader, size int64, what string, cs *callSettings) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, target, nil)
 	if err != nil {
 		return fmt.Errorf("%w: upload URL: %s", ErrInvalidArgument, redactURLs(err.Error()))
 	}
-	req.Header.Set("Content-Type", contentType)
+	for k, v := range header {
+		req.Header[k] = v
+	}
 	req.ContentLength = size
 	switch ra, ok := body.(io.ReaderAt); {
 	case size == 0:
@@ -62,11 +76,11 @@ func (s *JobsService) upload(ctx context.Context, u Upload, body io.Reader, size
 		var off int64
 		if sk, ok := body.(io.Seeker); ok {
 			if off, err = sk.Seek(0, io.SeekCurrent); err != nil {
-				return fmt.Errorf("authenta: upload %s: %w", u.Slot, err)
+				return fmt.Errorf("authenta: %s: %w", what, err)
 			}
 		}
 		if n, known := sizeOf(body); known && n-off < size {
-			return fmt.Errorf("%w: upload %s: the body holds %d bytes, not the %d declared", ErrInvalidArgument, u.Slot, max(n-off, 0), size)
+			return fmt.Errorf("%w: %s: the body holds %d bytes, not the %d declared", ErrInvalidArgument, what, max(n-off, 0), size)
 		}
 		req.GetBody = func() (io.ReadCloser, error) {
 			return io.NopCloser(&exactReader{r: io.NewSectionReader(ra, off, size), left: size}), nil
@@ -77,7 +91,7 @@ func (s *JobsService) upload(ctx context.Context, u Upload, body io.Reader, size
 		req.Body = io.NopCloser(&exactReader{r: body, left: size})
 		req = req.WithContext(retry.WithMark(ctx, retry.Once))
 	}
-	resp, err := s.c.send(s.c.storage, req, scopeStorage, cs)
+	resp, err := c.send(c.storage, req, scopeStorage, cs)
 	if err != nil {
 		return err
 	}

@@ -75,12 +75,39 @@ func (s *JobsService) Wait(ctx context.Context, id string, opts *WaitOptions, co
 }
 
 func (s *JobsService) wait(ctx context.Context, id string, opts *WaitOptions, cs *callSettings) (*Job, error) {
+	o, err := opts.normalized()
+	if err != nil {
+		return nil, err
+	}
+	var last *Job
+	err = s.c.poll(ctx, o, "job "+id, func(ctx context.Context) (bool, error) {
+		job, err := s.job(ctx, http.MethodGet, id, "", cs)
+		if err != nil {
+			return false, err
+		}
+		last = job
+		if o.OnPoll != nil {
+			o.OnPoll(job)
+		}
+		switch job.Status {
+		case StatusCompleted:
+			return true, nil
+		case StatusFailed, StatusCancelled:
+			return true, &JobError{Job: job, Message: redactURLs(job.ErrorMessage)}
+		}
+		return false, nil
+	})
+	return last, err
+}
+
+// normalized checks the options and fills in the defaults.
+func (opts *WaitOptions) normalized() (WaitOptions, error) {
 	var o WaitOptions
 	if opts != nil {
 		o = *opts
 	}
 	if o.MinInterval < 0 || o.MaxInterval < 0 {
-		return nil, fmt.Errorf("%w: negative wait interval", ErrInvalidArgument)
+		return o, fmt.Errorf("%w: negative wait interval", ErrInvalidArgument)
 	}
 	if o.MinInterval == 0 {
 		o.MinInterval = defaultMinInterval
@@ -89,11 +116,20 @@ func (s *JobsService) wait(ctx context.Context, id string, opts *WaitOptions, cs
 		o.MaxInterval = max(defaultMaxInterval, o.MinInterval)
 	}
 	if o.MinInterval > o.MaxInterval {
-		return nil, fmt.Errorf("%w: MinInterval %v is above MaxInterval %v", ErrInvalidArgument, o.MinInterval, o.MaxInterval)
+		return o, fmt.Errorf("%w: MinInterval %v is above MaxInterval %v", ErrInvalidArgument, o.MinInterval, o.MaxInterval)
 	}
+	return o, nil
+}
 
-	clk := s.c.clock
-	var last *Job
+// poll runs check after each delay of o's schedule until it reports done,
+// and returns check's error then (nil, or why the thing waited for ended
+// badly). The first delay is MinInterval; each grows by at most pollGrowth
+// (with jitter) up to MaxInterval, and the last is shortened to end at the
+// context's deadline. An error from a check that is not done ends the wait
+// unless it is transient (transientPollError). what names the thing waited
+// for in the errors poll returns.
+func (c *Client) poll(ctx context.Context, o WaitOptions, what string, check func(context.Context) (bool, error)) error {
+	clk := c.clock
 	delay := o.MinInterval
 	final := false // the poll just before the deadline is done
 	for {
@@ -103,7 +139,7 @@ func (s *JobsService) wait(ctx context.Context, id string, opts *WaitOptions, cs
 				if final {
 					// Nothing to do but let the context end.
 					_ = clk.Sleep(ctx, left)
-					return last, fmt.Errorf("authenta: wait for job %s: %w", id, context.DeadlineExceeded)
+					return fmt.Errorf("authenta: wait for %s: %w", what, context.DeadlineExceeded)
 				}
 				// Poll once more just before the deadline rather than
 				// sleep past it.
@@ -111,25 +147,15 @@ func (s *JobsService) wait(ctx context.Context, id string, opts *WaitOptions, cs
 			}
 		}
 		if err := clk.Sleep(ctx, d); err != nil {
-			return last, fmt.Errorf("authenta: wait for job %s: %w", id, err)
+			return fmt.Errorf("authenta: wait for %s: %w", what, err)
 		}
-		job, err := s.job(ctx, http.MethodGet, id, "", cs)
+		done, err := check(ctx)
 		switch {
+		case done:
+			return err
 		case err == nil:
-			last = job
-			if o.OnPoll != nil {
-				o.OnPoll(job)
-			}
-			switch job.Status {
-			case StatusCompleted:
-				return job, nil
-			case StatusFailed, StatusCancelled:
-				return job, &JobError{Job: job, Message: redactURLs(job.ErrorMessage)}
-			}
-		case ctx.Err() != nil:
-			return last, fmt.Errorf("authenta: wait for job %s: %w", id, err)
-		case !transientPollError(err):
-			return last, fmt.Errorf("authenta: wait for job %s: %w", id, err)
+		case ctx.Err() != nil, !transientPollError(err):
+			return fmt.Errorf("authenta: wait for %s: %w", what, err)
 		}
 		delay = min(time.Duration(float64(delay)*pollGrowth), o.MaxInterval)
 	}
