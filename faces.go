@@ -165,7 +165,7 @@ func (s *FacesService) enroll(ctx context.Context, srcs []*imageSource, opts []C
 	defer end()
 	body := wireEnrollRequest{Images: make([]wireEnrollImage, len(srcs))}
 	for i, src := range srcs {
-		if err := src.prepare(0); err != nil {
+		if err := src.prepare(ctx, 0); err != nil {
 			return nil, err
 		}
 		body.Images[i] = wireEnrollImage{Name: src.name, ContentType: src.contentType}

@@ -2,6 +2,7 @@ package authenta
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -133,7 +134,10 @@ func readerImage(name, contentType string, r io.Reader, size int64) (*imageSourc
 // at most maxSide pixels a side for a search). Only the prefix is read
 // otherwise: from an io.ReaderAt at its current offset, or from a plain
 // reader, whose prefix is then sent before the rest.
-func (s *imageSource) prepare(maxSide int) error {
+//
+// A reader that blocks does not hold the call past ctx: the read is left to
+// end when the reader does (close it), and the call returns ctx's error.
+func (s *imageSource) prepare(ctx context.Context, maxSide int) error {
 	n := min(s.size, headerPrefix)
 	prefix := make([]byte, n)
 	var whole func() io.Reader // the whole image, from its start
@@ -152,7 +156,10 @@ func (s *imageSource) prepare(maxSide int) error {
 		s.r = sec
 		whole = func() io.Reader { return io.NewSectionReader(ra, off, s.size) }
 	} else {
-		if _, err := io.ReadFull(s.r, prefix); err != nil {
+		if err := underContext(ctx, func() error { _, err := io.ReadFull(s.r, prefix); return err }); err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("authenta: image %q: %w", s.name, err)
+			}
 			return s.readError(err)
 		}
 		rest := s.r
@@ -163,8 +170,16 @@ func (s *imageSource) prepare(maxSide int) error {
 	if !info.NeedsWork(maxSide) {
 		return nil
 	}
-	out, err := exif.Normalize(io.LimitReader(whole(), s.size), info, maxSide)
-	if err != nil {
+	var out []byte
+	err := underContext(ctx, func() error {
+		var err error
+		out, err = exif.Normalize(io.LimitReader(whole(), s.size), info, maxSide)
+		return err
+	})
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("authenta: image %q: %w", s.name, ctx.Err())
+	case err != nil:
 		return fmt.Errorf("%w: image %q: %w", ErrInvalidImage, s.name, err)
 	}
 	s.r, s.size, s.contentType = bytes.NewReader(out), int64(len(out)), mimeJPEG
@@ -172,6 +187,23 @@ func (s *imageSource) prepare(maxSide int) error {
 		s.name = strings.TrimSuffix(s.name, filepath.Ext(s.name)) + ".jpg"
 	}
 	return nil
+}
+
+// underContext runs f, and returns its error, or ctx's when ctx ends first:
+// f is then left to finish on its own (a read from a caller's reader that
+// blocks cannot be interrupted any other way), and its results are dropped.
+func underContext(ctx context.Context, f func() error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (s *imageSource) readError(err error) error {

@@ -83,7 +83,7 @@ func (s *FacesService) search(ctx context.Context, src *imageSource, limit int, 
 		return nil, err
 	}
 	defer end()
-	if err := src.prepare(maxSearchSide); err != nil {
+	if err := src.prepare(ctx, maxSearchSide); err != nil {
 		return nil, err
 	}
 	body, err := newSearchBody(src, limit)
