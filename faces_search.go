@@ -118,7 +118,7 @@ func newSearchBody(src *imageSource, limit int) (*streamBody, error) {
 		return nil, err
 	}
 	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="image"; filename="`+quoteEscaper.Replace(src.name)+`"`)
+	h.Set("Content-Disposition", `form-data; name="image"; filename="`+quoteEscaper.Replace(partFileName(src.name))+`"`)
 	h.Set("Content-Type", src.contentType)
 	if _, err := mw.CreatePart(h); err != nil {
 		return nil, err
@@ -139,6 +139,17 @@ func newSearchBody(src *imageSource, limit int) (*streamBody, error) {
 	return &streamBody{contentType: mw.FormDataContentType(), size: int64(len(all)) + src.size, open: open}, nil
 }
 
+// partFileName makes a name safe in a MIME header: control characters
+// (which the checks before any request refuse anyway) become '_'.
+func partFileName(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '_'
+		}
+		return r
+	}, name)
+}
+
 // quoteEscaper escapes a file name for a quoted Content-Disposition
 // parameter, as mime/multipart does for CreateFormFile.
-var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "%0D", "\n", "%0A")
+var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"")
