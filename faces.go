@@ -213,7 +213,10 @@ func (s *FacesService) uploadFaces(ctx context.Context, sub *Subject, faces []wi
 		go func() {
 			defer wg.Done()
 			if _, err := checkUpload(Upload{Slot: f.id, URL: f.uploadURL}, srcs[i].r, srcs[i].size, srcs[i].contentType); err != nil {
-				once.Do(func() { failErr = fmt.Errorf("authenta: enrol subject %s: face %s (%s): %w", sub.ID, f.id, srcs[i].name, err); cancel() })
+				once.Do(func() {
+					failErr = fmt.Errorf("authenta: enrol subject %s: face %s (%s): %w", sub.ID, f.id, srcs[i].name, err)
+					cancel()
+				})
 				return
 			}
 			err := s.c.putPresigned(ctx, f.uploadURL, headers[i], srcs[i].r, srcs[i].size, "upload face "+f.id, cs)

@@ -8,9 +8,9 @@ import (
 
 // Face-indexing errors.
 var (
-	ErrNoFaceDetected = errors.New("authenta: no face detected")        // no_face_detected (422)
-	ErrInvalidImage   = errors.New("authenta: invalid image")           // invalid_image (422), a 413 from search, or a local check before upload
-	ErrEnrollFailed   = errors.New("authenta: face enrolment failed")   // WaitEnrolled: a face ended failed (the subject is returned too)
+	ErrNoFaceDetected = errors.New("authenta: no face detected")      // no_face_detected (422)
+	ErrInvalidImage   = errors.New("authenta: invalid image")         // invalid_image (422), a 413 from search, or a local check before upload
+	ErrEnrollFailed   = errors.New("authenta: face enrolment failed") // WaitEnrolled: a face ended failed (the subject is returned too)
 )
 
 // EnrollError is WaitEnrolled's error when a face of the subject ended

@@ -271,11 +271,23 @@ func TestFacesArgumentsBeforeRequest(t *testing.T) {
 		}, []error{authenta.ErrInvalidArgument}},
 		{"no images", func() error { _, err := c.Faces.EnrollImages(ctx, nil); return err }, []error{authenta.ErrInvalidArgument}},
 		{"nil body", func() error { _, err := c.Faces.EnrollImages(ctx, img("a.jpg", nil, 3)); return err }, []error{authenta.ErrInvalidArgument}},
-		{"zero size", func() error { _, err := c.Faces.EnrollImages(ctx, img("a.jpg", strings.NewReader("abc"), 0)); return err }, []error{authenta.ErrInvalidArgument}},
+		{"zero size", func() error {
+			_, err := c.Faces.EnrollImages(ctx, img("a.jpg", strings.NewReader("abc"), 0))
+			return err
+		}, []error{authenta.ErrInvalidArgument}},
 		{"no name", func() error { _, err := c.Faces.EnrollImages(ctx, img("", strings.NewReader("abc"), 3)); return err }, []error{authenta.ErrInvalidArgument}},
-		{"no extension", func() error { _, err := c.Faces.EnrollImages(ctx, img("face", strings.NewReader("abc"), 3)); return err }, []error{authenta.ErrInvalidImage}},
-		{"short body", func() error { _, err := c.Faces.EnrollImages(ctx, img("a.jpg", strings.NewReader("abc"), 10)); return err }, []error{authenta.ErrInvalidArgument}},
-		{"control name", func() error { _, err := c.Faces.EnrollImages(ctx, img("a\n.jpg", strings.NewReader("abc"), 3)); return err }, []error{authenta.ErrInvalidArgument}},
+		{"no extension", func() error {
+			_, err := c.Faces.EnrollImages(ctx, img("face", strings.NewReader("abc"), 3))
+			return err
+		}, []error{authenta.ErrInvalidImage}},
+		{"short body", func() error {
+			_, err := c.Faces.EnrollImages(ctx, img("a.jpg", strings.NewReader("abc"), 10))
+			return err
+		}, []error{authenta.ErrInvalidArgument}},
+		{"control name", func() error {
+			_, err := c.Faces.EnrollImages(ctx, img("a\n.jpg", strings.NewReader("abc"), 3))
+			return err
+		}, []error{authenta.ErrInvalidArgument}},
 		{"limit 51", func() error { _, err := c.Faces.Search(ctx, ok, &authenta.SearchOptions{Limit: 51}); return err }, []error{authenta.ErrInvalidArgument}},
 		{"limit -1", func() error { _, err := c.Faces.Search(ctx, ok, &authenta.SearchOptions{Limit: -1}); return err }, []error{authenta.ErrInvalidArgument}},
 		{"search gif", func() error { _, err := c.Faces.Search(ctx, gif, nil); return err }, []error{authenta.ErrInvalidImage}},
