@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -341,14 +340,6 @@ func faceParameters(task TaskType, orig *source, o DetectOptions) (map[string]an
 // uploadAll uploads every source to its slot's URL, concurrently. The first
 // failure cancels the others; it returns the failed step's name.
 func (c *Client) uploadAll(ctx context.Context, created *CreatedJob, srcs []*source, cs *callSettings) (string, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg       sync.WaitGroup
-		once     sync.Once
-		failStep string
-		failErr  error
-	)
 	uploads := make([]Upload, len(srcs))
 	for i, s := range srcs {
 		u, ok := created.Upload(s.slot)
@@ -357,17 +348,14 @@ func (c *Client) uploadAll(ctx context.Context, created *CreatedJob, srcs []*sou
 		}
 		uploads[i] = u
 	}
-	for i, s := range srcs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := c.Jobs.upload(ctx, uploads[i], s.r, s.size, s.contentType, cs); err != nil {
-				once.Do(func() { failStep, failErr = StepUpload+" "+s.slot, err; cancel() })
-			}
-		}()
+	i, err := firstFailure(ctx, len(srcs), func(ctx context.Context, i int) error {
+		s := srcs[i]
+		return c.Jobs.upload(ctx, uploads[i], s.r, s.size, s.contentType, cs)
+	})
+	if err != nil {
+		return StepUpload + " " + srcs[i].slot, err
 	}
-	wg.Wait()
-	return failStep, failErr
+	return "", nil
 }
 
 // removeJob removes a job after a failed Detect, on a fresh context that

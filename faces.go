@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/phospheneai/authenta-go/internal/retry"
 )
@@ -190,48 +189,28 @@ func (s *FacesService) enroll(ctx context.Context, srcs []*imageSource, opts []C
 // uploadFaces streams every face to its URL, concurrently. The first
 // failure cancels the others; the error names the face.
 func (s *FacesService) uploadFaces(ctx context.Context, sub *Subject, faces []wireEnrolledFace, srcs []*imageSource, cs *callSettings) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg      sync.WaitGroup
-		once    sync.Once
-		failErr error
-	)
 	headers := make([]http.Header, len(faces))
 	for i, f := range faces {
 		h, err := f.uploadHeader()
-		if err == nil && f.uploadURL == "" {
-			err = fmt.Errorf("the server gave no upload URL")
+		if err == nil {
+			_, err = checkUpload(Upload{Slot: f.id, URL: f.uploadURL}, srcs[i].r, srcs[i].size, srcs[i].contentType)
 		}
 		if err != nil {
 			return fmt.Errorf("authenta: enrol subject %s: face %s (%s): %w", sub.ID, f.id, srcs[i].name, err)
 		}
 		headers[i] = h
 	}
-	for i, f := range faces {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := checkUpload(Upload{Slot: f.id, URL: f.uploadURL}, srcs[i].r, srcs[i].size, srcs[i].contentType); err != nil {
-				once.Do(func() {
-					failErr = fmt.Errorf("authenta: enrol subject %s: face %s (%s): %w", sub.ID, f.id, srcs[i].name, err)
-					cancel()
-				})
-				return
-			}
-			err := s.c.putPresigned(ctx, f.uploadURL, headers[i], srcs[i].r, srcs[i].size, "upload face "+f.id, cs)
-			if err != nil {
-				once.Do(func() {
-					failErr = fmt.Errorf("authenta: enrol subject %s: upload face %s (%s): %w", sub.ID, f.id, srcs[i].name, err)
-					cancel()
-				})
-				return
-			}
+	i, err := firstFailure(ctx, len(faces), func(ctx context.Context, i int) error {
+		err := s.c.putPresigned(ctx, faces[i].uploadURL, headers[i], srcs[i].r, srcs[i].size, "upload face "+faces[i].id, cs)
+		if err == nil {
 			sub.Faces[i].Status = FaceUploaded
-		}()
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("authenta: enrol subject %s: upload face %s (%s): %w", sub.ID, faces[i].id, srcs[i].name, err)
 	}
-	wg.Wait()
-	return failErr
+	return nil
 }
 
 // Subjects lists every enrolled subject and its faces. Entries the server

@@ -53,7 +53,6 @@ func TestFacesFlow(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 2, info.Attempts) // the enrol and one upload
 
-	var polls []authenta.FaceStatus
 	done, err := c.Faces.WaitEnrolled(ctx, sub.ID, fastWait)
 	require.NoError(t, err)
 	require.Equal(t, sub.ID, done.ID)
@@ -63,7 +62,6 @@ func TestFacesFlow(t *testing.T) {
 		require.True(t, f.Status.Terminal())
 		require.NotEmpty(t, f.Embedding)
 		require.True(t, strings.HasPrefix(f.ImageURL, srv.StorageURL))
-		polls = append(polls, f.Status)
 	}
 	_, err = c.Faces.WaitEnrolled(ctx, bob.ID, fastWait)
 	require.NoError(t, err)
@@ -302,7 +300,7 @@ func TestFacesArgumentsBeforeRequest(t *testing.T) {
 			_, err := c.Faces.WaitEnrolled(ctx, "s", &authenta.WaitOptions{MinInterval: -1})
 			return err
 		}, []error{authenta.ErrInvalidArgument}},
-		{"nil context", func() error { _, err := c.Faces.Subjects(nil); return err }, []error{authenta.ErrInvalidArgument}}, //nolint:staticcheck // on purpose
+		{"nil context", func() error { _, err := c.Faces.Subjects(callCtx(t, true)); return err }, []error{authenta.ErrInvalidArgument}},
 		{"Authorization header", func() error {
 			_, err := c.Faces.Subjects(ctx, authenta.WithCallHeader("Authorization", "Bearer x"))
 			return err

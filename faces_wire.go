@@ -107,6 +107,27 @@ func eachObject(raw json.RawMessage, fn func(json.RawMessage)) {
 	}
 }
 
+// listOf returns the list a document holds: the document itself when it is
+// an array, else the first of its fields named keys that is present.
+func listOf(b []byte, what string, keys ...string) (json.RawMessage, error) {
+	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '[' {
+		if !json.Valid(t) {
+			return nil, errors.New("authenta: " + what + " response is not valid JSON")
+		}
+		return t, nil
+	}
+	var env map[string]json.RawMessage
+	if err := json.Unmarshal(b, &env); err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		if raw := env[k]; lenient.Present(raw) {
+			return raw, nil
+		}
+	}
+	return nil, nil
+}
+
 // enrolledFace is one face of the enrol answer.
 type wireEnrolledFace struct {
 	id, uploadURL string
@@ -173,15 +194,9 @@ func (w *wireEnrolled) UnmarshalJSON(b []byte) error {
 type wireSubjects struct{ subjects []Subject }
 
 func (w *wireSubjects) UnmarshalJSON(b []byte) error {
-	items := json.RawMessage(b)
-	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '[' {
-		var env struct{ Subjects, Data, Items json.RawMessage }
-		if err := json.Unmarshal(b, &env); err != nil {
-			return err
-		}
-		items = firstRaw(env.Subjects, env.Data, env.Items)
-	} else if !json.Valid(t) {
-		return errors.New("authenta: subjects response is not valid JSON")
+	items, err := listOf(b, "subjects", "subjects", "data", "items")
+	if err != nil {
+		return err
 	}
 	index := map[string]int{}
 	eachObject(items, func(raw json.RawMessage) {
@@ -230,15 +245,9 @@ func mergeFace(faces []Face, f Face) []Face {
 type wireMatches struct{ matches []Match }
 
 func (w *wireMatches) UnmarshalJSON(b []byte) error {
-	items := json.RawMessage(b)
-	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '[' {
-		var env struct{ Results, Matches, Data json.RawMessage }
-		if err := json.Unmarshal(b, &env); err != nil {
-			return err
-		}
-		items = firstRaw(env.Results, env.Matches, env.Data)
-	} else if !json.Valid(t) {
-		return errors.New("authenta: search response is not valid JSON")
+	items, err := listOf(b, "search", "results", "matches", "data")
+	if err != nil {
+		return err
 	}
 	eachObject(items, func(raw json.RawMessage) {
 		var m struct {

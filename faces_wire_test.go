@@ -160,7 +160,7 @@ func TestFacesWireEnrollFailures(t *testing.T) {
 		}, 1, []string{"face f1", "a.jpg", "403", "SignatureDoesNotMatch"}, true},
 		{"Authorization from the server", face(`{"Content-Type":"image/jpeg","Authorization":"Bearer x"}`), nil, 0, []string{"face f1", "Authorization"}, true},
 		{"header injection from the server", face(`{"Content-Type":"image/jpeg\r\nX-Evil: 1"}`), nil, 0, []string{"face f1", "CR, LF"}, true},
-		{"no upload URL", `{"subject_id":"s1","faces":[{"face_id":"f1","headers":{}}]}`, nil, 0, []string{"face f1", "no upload URL"}, true},
+		{"no upload URL", `{"subject_id":"s1","faces":[{"face_id":"f1","headers":{}}]}`, nil, 0, []string{"face f1", "has no URL"}, true},
 		{"too few faces", `{"subject_id":"s1","faces":[]}`, nil, 0, []string{"0 faces for 1 images"}, false},
 		{"no subject", `{"faces":[{"face_id":"f1"}]}`, nil, 0, []string{"subject \"\""}, false},
 	}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/phospheneai/authenta-go/internal/retry"
 )
@@ -156,4 +157,29 @@ func (e *exactReader) Read(p []byte) (int, error) {
 		err = io.EOF
 	}
 	return n, err
+}
+
+// firstFailure runs f(ctx, 0) to f(ctx, n-1) concurrently and waits for
+// them all. The first to fail cancels the others' context; firstFailure
+// returns its index and error (-1 and nil when none failed).
+func firstFailure(ctx context.Context, n int, f func(ctx context.Context, i int) error) (int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg      sync.WaitGroup
+		once    sync.Once
+		failed  = -1
+		failErr error
+	)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(ctx, i); err != nil {
+				once.Do(func() { failed, failErr = i, err; cancel() })
+			}
+		}()
+	}
+	wg.Wait()
+	return failed, failErr
 }

@@ -361,14 +361,13 @@ func TestFacesSearchErrors(t *testing.T) {
 	big := Portrait(1, 200, 200)
 	require.Greater(t, len(big), 4<<10)
 	type tc struct {
-		name     string
-		ct       string
-		body     []byte
-		want     int
-		code     string // nested error code
-		loc      string // FastAPI loc
-		html     bool
-		flatCode string
+		name string
+		ct   string
+		body []byte
+		want int
+		code string // nested error code
+		loc  string // FastAPI loc
+		html bool
 	}
 	mp := func(name string, img []byte, limit string) (string, []byte) {
 		return multipartSearch(t, name, img, limit)
