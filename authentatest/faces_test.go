@@ -95,7 +95,7 @@ func listSubjects(t *testing.T, srv *Server) subjectsDoc {
 }
 
 // multipartSearch builds a multipart search body.
-func multipartSearch(t *testing.T, name string, img []byte, limit string) (string, []byte) {
+func multipartSearch(t testing.TB, name string, img []byte, limit string) (string, []byte) {
 	t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
