@@ -57,7 +57,9 @@ const (
 
 // StepError is the error of a Detect step. It names the step, keeps the
 // job's ID when the job was created, and unwraps to the step's error, so
-// sentinels still match (errors.Is(err, ErrInsufficientBalance)).
+// sentinels still match (errors.Is(err, ErrInsufficientBalance)). The face
+// indexing calls use it too, without a job: their steps are "enrol",
+// "enrol subject S: upload face F (NAME)" and "search".
 type StepError struct {
 	Step    string // "create", "upload original", "finalize", "wait", "result"
 	JobID   string // empty when the job was not created

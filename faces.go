@@ -171,7 +171,7 @@ func (s *FacesService) enroll(ctx context.Context, srcs []*imageSource, opts []C
 	}
 	var w wireEnrolled
 	if err := s.c.do(ctx, &call{method: http.MethodPost, path: s.path + "/enroll", body: body, scope: scopeFaces, mark: retry.NonIdempotent, cs: cs}, &w); err != nil {
-		return nil, fmt.Errorf("authenta: enrol: %w", err)
+		return nil, &StepError{Step: "enrol", Err: err}
 	}
 	if w.subjectID == "" || len(w.faces) != len(srcs) {
 		return nil, fmt.Errorf("authenta: enrol: the server answered subject %q with %d faces for %d images", truncate(w.subjectID, 64), len(w.faces), len(srcs))
@@ -196,7 +196,7 @@ func (s *FacesService) uploadFaces(ctx context.Context, sub *Subject, faces []wi
 			_, err = checkUpload(Upload{Slot: f.id, URL: f.uploadURL}, srcs[i].r, srcs[i].size, srcs[i].contentType)
 		}
 		if err != nil {
-			return fmt.Errorf("authenta: enrol subject %s: face %s (%s): %w", sub.ID, f.id, srcs[i].name, err)
+			return &StepError{Step: fmt.Sprintf("enrol subject %s: face %s (%s)", sub.ID, f.id, srcs[i].name), Err: err}
 		}
 		headers[i] = h
 	}
@@ -208,7 +208,7 @@ func (s *FacesService) uploadFaces(ctx context.Context, sub *Subject, faces []wi
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("authenta: enrol subject %s: upload face %s (%s): %w", sub.ID, faces[i].id, srcs[i].name, err)
+		return &StepError{Step: fmt.Sprintf("enrol subject %s: upload face %s (%s)", sub.ID, faces[i].id, srcs[i].name), Err: err}
 	}
 	return nil
 }

@@ -96,7 +96,7 @@ func (s *FacesService) search(ctx context.Context, src *imageSource, limit int, 
 	}
 	var w wireMatches
 	if err := s.c.do(ctx, &call{method: http.MethodPost, path: s.path + "/search", stream: body, scope: scopeFaces, mark: mark, cs: cs}, &w); err != nil {
-		return nil, fmt.Errorf("authenta: search: %w", err)
+		return nil, &StepError{Step: "search", Err: err}
 	}
 	for i := range w.matches {
 		w.matches[i].Name = s.c.scrubKey(w.matches[i].Name)

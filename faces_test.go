@@ -3,13 +3,17 @@ package authenta_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/jpeg"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -327,4 +331,42 @@ func bombPNG() []byte {
 	crc := crc32.ChecksumIEEE(ihdr[4:])
 	b.Write([]byte{byte(crc >> 24), byte(crc >> 16), byte(crc >> 8), byte(crc)})
 	return b.Bytes()
+}
+
+// TestFacesLogsNoSecrets: a debug log of a whole enrol, wait and search
+// (every request, the presigned uploads included) and the results printed
+// every way hold neither the API key nor a presigned signature.
+func TestFacesLogsNoSecrets(t *testing.T) {
+	t.Parallel()
+	srv := authentatest.NewServer(t, authentatest.WithFaceSteps(0, 0))
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	c := srv.Client(authenta.WithLogger(slog.New(slog.NewJSONHandler(&lockedWriter{w: &logs, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	ctx := testCtx(t)
+	sub, err := c.Faces.Enroll(ctx, []string{writeFile(t, "a.jpg", authentatest.Portrait(1, 16, 16))})
+	require.NoError(t, err)
+	sub, err = c.Faces.WaitEnrolled(ctx, sub.ID, fastWait)
+	require.NoError(t, err)
+	matches, err := c.Faces.Search(ctx, writeFile(t, "p.jpg", authentatest.Portrait(1, 16, 16)), nil)
+	require.NoError(t, err)
+	require.Contains(t, sub.Faces[0].ImageURL, "X-Amz-Signature=", "the URL itself is usable")
+	b, _ := json.Marshal(map[string]any{"subject": sub, "matches": matches})
+	mu.Lock()
+	out := logs.String() + string(b) + fmt.Sprintf("%v %+v %#v %s", sub, matches, *sub, matches)
+	mu.Unlock()
+	require.Contains(t, out, `"url"`)
+	for _, s := range []string{"X-Amz-Signature", "X-Amz-Credential", authentatest.DefaultAPIKey} {
+		require.NotContains(t, out, s)
+	}
+}
+
+type lockedWriter struct {
+	w  io.Writer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
