@@ -30,6 +30,16 @@
 // Create, Upload, Finalize, Get, Wait, Result, List and All (an
 // iter.Seq2 over every page), Cancel and Delete.
 //
+// # Face indexing
+//
+// Client.Faces enrols a person's photos as a subject (Enroll,
+// EnrollImages), waits until every face is processed (WaitEnrolled), lists
+// the subjects (Subjects) and searches a new photo against every enrolled
+// face (Search, SearchReader), highest similarity first. Photos whose EXIF
+// orientation is sideways are turned upright before they are sent, and
+// search photos over 4096 pixels a side are scaled down; others are
+// streamed as they are.
+//
 // # Errors
 //
 // Every error from a request that got an HTTP response is, or wraps, an
