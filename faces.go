@@ -196,7 +196,7 @@ func (s *FacesService) uploadFaces(ctx context.Context, sub *Subject, faces []wi
 			_, err = checkUpload(Upload{Slot: f.id, URL: f.uploadURL}, srcs[i].r, srcs[i].size, srcs[i].contentType)
 		}
 		if err != nil {
-			return &StepError{Step: fmt.Sprintf("enrol subject %s: face %s (%s)", sub.ID, f.id, srcs[i].name), Err: err}
+			return &StepError{Step: faceStep(sub.ID, "face", f.id, srcs[i].name), Err: err}
 		}
 		headers[i] = h
 	}
@@ -208,9 +208,15 @@ func (s *FacesService) uploadFaces(ctx context.Context, sub *Subject, faces []wi
 		return err
 	})
 	if err != nil {
-		return &StepError{Step: fmt.Sprintf("enrol subject %s: upload face %s (%s)", sub.ID, faces[i].id, srcs[i].name), Err: err}
+		return &StepError{Step: faceStep(sub.ID, "upload face", faces[i].id, srcs[i].name), Err: err}
 	}
 	return nil
+}
+
+// faceStep names an enrolment step for a StepError, with the server's ids
+// made safe to print.
+func faceStep(subject, what, face, name string) string {
+	return "enrol subject " + scrubLine(subject, 64) + ": " + what + " " + scrubLine(face, 64) + " (" + scrubLine(name, 100) + ")"
 }
 
 // Subjects lists every enrolled subject and its faces. Entries the server

@@ -28,10 +28,10 @@ func (e *EnrollError) Error() string {
 	var b strings.Builder
 	b.WriteString("authenta: enrolment of subject ")
 	if e.Subject != nil {
-		b.WriteString(e.Subject.ID)
+		b.WriteString(scrubLine(e.Subject.ID, 64))
 	}
 	b.WriteString(": face ")
-	b.WriteString(e.FaceID)
+	b.WriteString(scrubLine(e.FaceID, 64))
 	if e.Name != "" {
 		b.WriteString(" (" + scrubLine(e.Name, 100) + ")")
 	}
