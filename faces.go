@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/phospheneai/authenta-go/internal/retry"
 )
@@ -179,6 +180,10 @@ func (s *FacesService) enroll(ctx context.Context, srcs []*imageSource, opts []C
 	sub := &Subject{ID: w.subjectID, Faces: make([]Face, len(srcs))}
 	for i, f := range w.faces {
 		sub.Faces[i] = Face{ID: f.id, Name: srcs[i].name, Status: FacePending}
+	}
+	if !w.expiresAt.IsZero() && !s.c.clock.Now().Before(w.expiresAt) {
+		return sub, &StepError{Step: "enrol subject " + scrubLine(sub.ID, 64), Err: fmt.Errorf("%w: the upload URLs expired at %s (check the clock)",
+			ErrUploadURLExpired, w.expiresAt.Format(time.RFC3339))}
 	}
 	if err := s.uploadFaces(ctx, sub, w.faces, srcs, cs); err != nil {
 		return sub, err

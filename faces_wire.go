@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/phospheneai/authenta-go/internal/lenient"
 )
@@ -153,6 +154,7 @@ func (f *wireEnrolledFace) uploadHeader() (http.Header, error) {
 type wireEnrolled struct {
 	subjectID string
 	faces     []wireEnrolledFace
+	expiresAt time.Time // of the upload URLs; zero when not given
 }
 
 func (w *wireEnrolled) UnmarshalJSON(b []byte) error {
@@ -162,6 +164,8 @@ func (w *wireEnrolled) UnmarshalJSON(b []byte) error {
 		ID         json.RawMessage `json:"id"`
 		Faces      json.RawMessage `json:"faces"`
 		Data       json.RawMessage `json:"data"`
+		ExpiresAt  json.RawMessage `json:"expires_at"`
+		ExpiresAtC json.RawMessage `json:"expiresAt"`
 	}
 	if err := json.Unmarshal(b, &env); err != nil {
 		return err
@@ -170,6 +174,7 @@ func (w *wireEnrolled) UnmarshalJSON(b []byte) error {
 		return w.UnmarshalJSON(env.Data)
 	}
 	w.subjectID = firstString(env.SubjectID, env.SubjectIDC, env.ID)
+	w.expiresAt = lenient.Time(firstRaw(env.ExpiresAt, env.ExpiresAtC))
 	eachObject(env.Faces, func(raw json.RawMessage) {
 		var f wireFace
 		if json.Unmarshal(raw, &f) != nil {

@@ -85,7 +85,7 @@ func TestFacesWireEnroll(t *testing.T) {
 	variants := map[string]string{
 		"documented": `{"subject_id":"%s","status":"pending","faces":[` +
 			`{"face_id":"f1","status":"pending","upload_url":"%s/faces/f1?` + presignQuery + `","headers":{"Content-Type":"image/jpeg","x-amz-acl":"private"}},` +
-			`{"face_id":"f2","status":"pending","upload_url":"%s/faces/f2?` + presignQuery + `","headers":{"Content-Type":"image/png"}}],"expires_at":"2026-01-01T00:00:00Z"}`,
+			`{"face_id":"f2","status":"pending","upload_url":"%s/faces/f2?` + presignQuery + `","headers":{"Content-Type":"image/png"}}],"expires_at":"2099-01-01T00:00:00Z"}`,
 		"camel case, wrapped": `{"data":{"subjectId":"%s","faces":[` +
 			`{"faceId":"f1","uploadUrl":"%s/faces/f1?` + presignQuery + `","headers":{"Content-Type":"image/jpeg","x-amz-acl":"private"}},` +
 			`{"faceId":"f2","uploadUrl":"%s/faces/f2?` + presignQuery + `","headers":{"Content-Type":"image/png"}}]}}`,
@@ -163,6 +163,7 @@ func TestFacesWireEnrollFailures(t *testing.T) {
 		{"no upload URL", `{"subject_id":"s1","faces":[{"face_id":"f1","headers":{}}]}`, nil, 0, []string{"face f1", "has no URL"}, true},
 		{"too few faces", `{"subject_id":"s1","faces":[]}`, nil, 0, []string{"0 faces for 1 images"}, false},
 		{"no subject", `{"faces":[{"face_id":"f1"}]}`, nil, 0, []string{"subject \"\""}, false},
+		{"URLs already expired", `{"subject_id":"s1","expires_at":"2001-01-01T00:00:00Z","faces":[{"face_id":"f1","upload_url":"%s/f1","headers":{}}]}`, nil, 0, []string{"subject s1", "expired at 2001-01-01T00:00:00Z"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
