@@ -2,6 +2,7 @@ package authenta
 
 import (
 	"bytes"
+	"encoding/base64"
 	"context"
 	"fmt"
 	"io"
@@ -27,7 +28,16 @@ type Match struct {
 // SearchOptions tunes Search.
 type SearchOptions struct {
 	Limit int // 1..50; 0 means 50
+	// JSON sends the image base64-encoded in a JSON body ("image_bytes")
+	// instead of multipart, for deployments that only take that variant.
+	// The gateway bounds JSON bodies at 100 KiB: a larger image is refused
+	// before anything is sent (ErrInvalidImage).
+	JSON bool
 }
+
+// maxJSONSearchImage is the largest image a JSON search carries: its
+// base64 text and the JSON around it stay within the gateway's 100 KiB.
+const maxJSONSearchImage = 75 << 10
 
 // maxSearchLimit is the most matches a search returns.
 const maxSearchLimit = 50
@@ -59,7 +69,7 @@ func (s *FacesService) Search(ctx context.Context, path string, so *SearchOption
 		return nil, err
 	}
 	defer src.close()
-	return s.search(ctx, src, limit, opts)
+	return s.search(ctx, src, limit, so != nil && so.JSON, opts)
 }
 
 // SearchReader is Search for an image that is not in a file: name gives
@@ -74,10 +84,10 @@ func (s *FacesService) SearchReader(ctx context.Context, name string, r io.Reade
 	if err != nil {
 		return nil, err
 	}
-	return s.search(ctx, src, limit, opts)
+	return s.search(ctx, src, limit, so != nil && so.JSON, opts)
 }
 
-func (s *FacesService) search(ctx context.Context, src *imageSource, limit int, opts []CallOption) ([]Match, error) {
+func (s *FacesService) search(ctx context.Context, src *imageSource, limit int, asJSON bool, opts []CallOption) ([]Match, error) {
 	ctx, cs, end, err := s.c.startCall(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -86,22 +96,50 @@ func (s *FacesService) search(ctx context.Context, src *imageSource, limit int, 
 	if err := src.prepare(ctx, maxSearchSide); err != nil {
 		return nil, err
 	}
-	body, err := newSearchBody(src, limit)
-	if err != nil {
-		return nil, err
-	}
-	mark := retry.Idempotent // a search changes nothing
-	if _, ok := src.r.(io.ReaderAt); !ok {
-		mark = retry.Once
+	cl := &call{method: http.MethodPost, path: s.path + "/search", scope: scopeFaces, mark: retry.Idempotent, cs: cs} // a search changes nothing
+	if asJSON {
+		if cl.body, err = jsonSearchBody(ctx, src, limit); err != nil {
+			return nil, err
+		}
+	} else {
+		if cl.stream, err = newSearchBody(src, limit); err != nil {
+			return nil, err
+		}
+		if _, ok := src.r.(io.ReaderAt); !ok {
+			cl.mark = retry.Once
+		}
 	}
 	var w wireMatches
-	if err := s.c.do(ctx, &call{method: http.MethodPost, path: s.path + "/search", stream: body, scope: scopeFaces, mark: mark, cs: cs}, &w); err != nil {
+	if err := s.c.do(ctx, cl, &w); err != nil {
 		return nil, &StepError{Step: "search", Err: err}
 	}
 	for i := range w.matches {
 		w.matches[i].Name = s.c.scrubKey(w.matches[i].Name)
 	}
 	return w.matches, nil
+}
+
+// jsonSearchBody is the JSON variant's body: the whole image, URL-safe
+// base64 with padding, and the limit.
+func jsonSearchBody(ctx context.Context, src *imageSource, limit int) (any, error) {
+	if src.size > maxJSONSearchImage {
+		return nil, fmt.Errorf("%w: image %q has %d bytes; a JSON search takes at most %d (use multipart)", ErrInvalidImage, src.name, src.size, maxJSONSearchImage)
+	}
+	img := make([]byte, src.size)
+	r := src.r
+	if ra, ok := r.(io.ReaderAt); ok {
+		r = io.NewSectionReader(ra, 0, src.size)
+	}
+	if err := underContext(ctx, func() error { _, err := io.ReadFull(r, img); return err }); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("authenta: image %q: %w", src.name, err)
+		}
+		return nil, src.readError(err)
+	}
+	return struct {
+		ImageBytes string `json:"image_bytes"`
+		Limit      int    `json:"limit"`
+	}{base64.URLEncoding.EncodeToString(img), limit}, nil
 }
 
 // newSearchBody frames the image as multipart/form-data: a "limit" field,

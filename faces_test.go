@@ -370,3 +370,30 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// TestFacesSearchJSON: the JSON variant sends the (upright) image as
+// base64 image_bytes with the limit; an image too large for the gateway's
+// JSON limit is refused before anything is sent.
+func TestFacesSearchJSON(t *testing.T) {
+	t.Parallel()
+	srv := authentatest.NewServer(t, authentatest.WithFaceSteps(0, 0))
+	c := srv.Client()
+	ctx := testCtx(t)
+	sub, err := c.Faces.Enroll(ctx, []string{writeFile(t, "a.jpg", authentatest.Portrait(3, 40, 40))})
+	require.NoError(t, err)
+	_, err = c.Faces.WaitEnrolled(ctx, sub.ID, fastWait)
+	require.NoError(t, err)
+	probe := authentatest.Sideways(3, 48, 40, 8)
+	matches, err := c.Faces.SearchReader(ctx, "p.jpg", io.MultiReader(bytes.NewReader(probe)), int64(len(probe)), &authenta.SearchOptions{Limit: 2, JSON: true})
+	require.NoError(t, err)
+	require.Equal(t, sub.ID, matches[0].SubjectID)
+	s := srv.Searches()[0]
+	require.False(t, s.Multipart)
+	require.Equal(t, [4]int{48, 40, 1, 2}, [4]int{s.Width, s.Height, s.Orientation, s.Limit})
+
+	n := srv.Count(authentatest.RouteAll)
+	big := make([]byte, 80<<10)
+	_, err = c.Faces.SearchReader(ctx, "big.jpg", bytes.NewReader(big), int64(len(big)), &authenta.SearchOptions{JSON: true})
+	require.ErrorIs(t, err, authenta.ErrInvalidImage)
+	require.Equal(t, n, srv.Count(authentatest.RouteAll), "nothing sent")
+}
