@@ -2,8 +2,8 @@ package authenta
 
 import (
 	"bytes"
-	"encoding/base64"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"mime/multipart"
