@@ -17,8 +17,8 @@ import (
 // objects. Lists are decoded one element at a time and elements without an
 // id are dropped, so that a document of empty objects costs no memory.
 
-// wireFace is a face in the enrol, subjects and search answers.
-type wireFace struct {
+// wireIndexedFace is a face in the enrol, subjects and search answers.
+type wireIndexedFace struct {
 	FaceID     json.RawMessage `json:"face_id"`
 	FaceIDC    json.RawMessage `json:"faceId"`
 	ID         json.RawMessage `json:"id"`
@@ -33,9 +33,9 @@ type wireFace struct {
 	Headers    json.RawMessage `json:"headers"`
 }
 
-func (w *wireFace) id() string { return firstString(w.FaceID, w.FaceIDC, w.ID) }
+func (w *wireIndexedFace) id() string { return firstString(w.FaceID, w.FaceIDC, w.ID) }
 
-func (w *wireFace) face() Face {
+func (w *wireIndexedFace) face() Face {
 	f := Face{ID: w.id(), Name: lenient.String(w.Name), Status: faceStatus(lenient.String(w.Status)),
 		Error: faceErrorText(w.Error), ImageURL: firstString(w.ImageURL, w.ImageURLC)}
 	if lenient.Present(w.Embedding) {
@@ -176,7 +176,7 @@ func (w *wireEnrolled) UnmarshalJSON(b []byte) error {
 	w.subjectID = firstString(env.SubjectID, env.SubjectIDC, env.ID)
 	w.expiresAt = lenient.Time(firstRaw(env.ExpiresAt, env.ExpiresAtC))
 	eachObject(env.Faces, func(raw json.RawMessage) {
-		var f wireFace
+		var f wireIndexedFace
 		if json.Unmarshal(raw, &f) != nil {
 			return
 		}
@@ -225,7 +225,7 @@ func (w *wireSubjects) UnmarshalJSON(b []byte) error {
 			w.subjects = append(w.subjects, Subject{ID: id, Faces: []Face{}})
 		}
 		eachObject(s.Faces, func(raw json.RawMessage) {
-			var f wireFace
+			var f wireIndexedFace
 			if json.Unmarshal(raw, &f) != nil || f.id() == "" {
 				return
 			}
@@ -256,7 +256,7 @@ func (w *wireMatches) UnmarshalJSON(b []byte) error {
 	}
 	eachObject(items, func(raw json.RawMessage) {
 		var m struct {
-			wireFace
+			wireIndexedFace
 			SubjectID  json.RawMessage `json:"subject_id"`
 			SubjectIDC json.RawMessage `json:"subjectId"`
 			Similarity json.RawMessage `json:"similarity_score"`
