@@ -22,11 +22,7 @@ func (s *Server) serveFaceObject(w http.ResponseWriter, r *http.Request, rt rout
 		}
 	}
 	fs.mu.Unlock()
-	if e := precheck(r); e != nil {
-		fail(e)
-		return
-	}
-	if e := s.verify(r); e != nil {
+	if e := s.checkPresigned(r); e != nil {
 		fail(e)
 		return
 	}

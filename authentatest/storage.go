@@ -240,15 +240,20 @@ func (s *Server) serveStorage(w http.ResponseWriter, r *http.Request, rt routeMa
 		s.upload(w, r, rt, fail)
 		return
 	}
-	if e := precheck(r); e != nil {
-		fail(e)
-		return
-	}
-	if e := s.verify(r); e != nil {
+	if e := s.checkPresigned(r); e != nil {
 		fail(e)
 		return
 	}
 	s.download(w, rt, fail)
+}
+
+// checkPresigned checks a request to a presigned URL as S3 does: precheck,
+// then the signature and expiry (verify).
+func (s *Server) checkPresigned(r *http.Request) *s3Error {
+	if e := precheck(r); e != nil {
+		return e
+	}
+	return s.verify(r)
 }
 
 // precheck refuses what S3 refuses before it looks at the signature: a
@@ -305,11 +310,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, rt routeMatch, f
 		fail(e)
 	}
 
-	if e := precheck(r); e != nil {
-		failed(e)
-		return
-	}
-	if e := s.verify(r); e != nil {
+	if e := s.checkPresigned(r); e != nil {
 		failed(e)
 		return
 	}
