@@ -93,7 +93,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	} else {
 		baseRT = defaultTransport(s.headerTimeout)
 	}
-	lower := &sdkTransport{base: baseRT, logger: s.logger, key: key}
+	lower := &sdkTransport{base: baseRT, logger: s.logger, key: key, readIdle: s.readIdle}
 	uploadRetries := s.uploadRetries
 	if uploadRetries < 0 {
 		uploadRetries = s.maxRetries
@@ -252,6 +252,9 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 		body = bytes.NewReader(buf.Bytes())
 	}
 	st := &retry.Request{Mark: cl.mark, Max: -1}
+	if out != nil {
+		st.Buffer = maxResponseBody // read inside the attempt (sdkTransport)
+	}
 	req, err := http.NewRequestWithContext(retry.With(ctx, st), cl.method, u, body)
 	if err != nil {
 		return fmt.Errorf("%w: %s", ErrInvalidArgument, redactURLs(err.Error()))
@@ -266,16 +269,18 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 	resp, err := c.send(c.api, req, cl.scope, cs)
 	cl.attempts = st.Attempts()
 	if err != nil {
+		var cut *bodyReadError
+		if cl.mark != retry.Idempotent && errors.As(err, &cut) {
+			// Not retried: the request was answered, so it happened.
+			return &answerLostError{err: err}
+		}
 		return err
 	}
-	defer drainClose(resp.Body)
+	drainClose(resp.Body) // read already, when out is set
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		return nil
 	}
-	b, err := readBody(resp.Body, resp.ContentLength, maxResponseBody)
-	if err != nil {
-		return fmt.Errorf("authenta: %s %s: read response (HTTP %d): %w", cl.method, cl.path, resp.StatusCode, sanitizeError(err))
-	}
+	b := st.Body()
 	if b = bytes.TrimSpace(b); len(b) == 0 {
 		return nil // an empty 2xx body is a success with nothing to decode
 	}
@@ -294,18 +299,6 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 
 // errTooLarge reports a response body over the SDK's bound.
 var errTooLarge = errors.New("response body too large")
-
-// readBody reads a whole success body of at most limit bytes.
-func readBody(r io.Reader, declared int64, limit int) ([]byte, error) {
-	b, more, err := readAtMost(r, declared, limit)
-	switch {
-	case err != nil:
-		return nil, err
-	case more:
-		return nil, fmt.Errorf("%w: more than %d MiB", errTooLarge, limit>>20)
-	}
-	return b, nil
-}
 
 // send runs req through rc (retries, and auth for the API client) with
 // the call's retry budget, and notes the outcome in the call's

@@ -66,22 +66,36 @@ type StepError struct {
 	Cleanup error // the error of removing the job, if that failed too
 	// Removed reports whether Detect removed the job it created.
 	Removed bool
+	// Job is the job as last seen, when there is one worth keeping: for a
+	// failed result step, the completed job, which Detect never removes
+	// (its credits are spent); fetch its result later with Jobs.Result.
+	Job *Job
 }
 
 func (e *StepError) Error() string {
 	var b strings.Builder
 	b.WriteString("authenta: ")
-	b.WriteString(e.Step)
+	step := oneLine(e.Step, 64)
+	b.WriteString(step)
+	msg := "unknown error"
+	if e.Err != nil {
+		msg = strings.TrimPrefix(e.Err.Error(), "authenta: ")
+		// The step's own error may name the step too ("upload original:").
+		msg = strings.TrimPrefix(msg, step+": ")
+	}
 	b.WriteString(": ")
-	b.WriteString(strings.TrimPrefix(e.Err.Error(), "authenta: "))
+	b.WriteString(msg)
+	id := oneLine(e.JobID, maxRequestIDLen)
 	switch {
-	case e.JobID == "":
+	case id == "":
 	case e.Removed:
-		b.WriteString(" (job " + e.JobID + " removed)")
+		b.WriteString(" (job " + id + " removed)")
 	case e.Cleanup != nil:
-		b.WriteString(" (job " + e.JobID + " left on the server: " + strings.TrimPrefix(e.Cleanup.Error(), "authenta: ") + ")")
+		b.WriteString(" (job " + id + " left on the server: " + strings.TrimPrefix(e.Cleanup.Error(), "authenta: ") + ")")
+	case e.Job != nil && e.Job.Status == StatusCompleted:
+		b.WriteString(" (job " + id + " completed and kept: fetch its result with Jobs.Result)")
 	default:
-		b.WriteString(" (job " + e.JobID + ")")
+		b.WriteString(" (job " + id + ")")
 	}
 	return b.String()
 }
@@ -101,10 +115,12 @@ const cleanupTimeout = 15 * time.Second
 // streams every input to its presigned URL concurrently, finalizes, waits
 // and fetches the result.
 //
-// If a step after creation fails, Detect cancels and deletes the job it
-// made (best effort, on a fresh short context; see KeepJobOnError) and
-// returns a *StepError that names the step and still matches the
-// underlying sentinel. Without a deadline on ctx, the wait is bounded by
+// If a step after creation fails before the job completed, Detect cancels
+// and deletes the job it made (best effort, on a fresh short context; see
+// KeepJobOnError) and returns a *StepError that names the step and still
+// matches the underlying sentinel. A job that completed is never removed:
+// when its result cannot be fetched, the *StepError (step "result")
+// carries the job in its Job field, for Jobs.Result later. Without a deadline on ctx, the wait is bounded by
 // the task type's server timeout plus two minutes.
 func (c *Client) Detect(ctx context.Context, task TaskType, path string, opts *DetectOptions, copts ...CallOption) (*Detection, error) {
 	if err := checkDetect(ctx, task, opts); err != nil {
@@ -298,7 +314,9 @@ func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *
 	}
 	res, err := c.Jobs.result(ctx, done, cs)
 	if err != nil {
-		return fail(StepResult, err, false)
+		// The job completed: its credits are spent and its result exists.
+		// Never remove it; hand it back so the result can be fetched later.
+		return nil, &StepError{Step: StepResult, JobID: done.ID, Job: done, Err: err}
 	}
 	return &Detection{Job: done, Result: res}, nil
 }

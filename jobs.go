@@ -17,6 +17,9 @@ import (
 	"github.com/phospheneai/authenta-go/internal/retry"
 )
 
+// errNoJobID is a create answered with success but without a job id.
+var errNoJobID = errors.New("authenta: create: the server answered with success but no job id")
+
 // JobsService is the v1 jobs API: Create, Upload, Finalize, Get, List, All,
 // Cancel, Delete, Wait and Result. Get it from Client.Jobs.
 type JobsService struct{ c *Client }
@@ -184,7 +187,16 @@ func (s *JobsService) create(ctx context.Context, req *JobRequest, cs *callSetti
 	}
 	var w wireCreated
 	if err := s.c.do(ctx, &call{method: http.MethodPost, path: jobsPath, body: body, scope: scopeJobs, mark: retry.NonIdempotent, cs: cs}, &w); err != nil {
+		var lost *answerLostError
+		if errors.As(err, &lost) {
+			return nil, fmt.Errorf("authenta: create: the job was created but the answer was cut, so its id is unknown (List shows it): %w", err)
+		}
 		return nil, err
+	}
+	if w.job.ID == "" {
+		// A success without an id (an empty body, 204, {}, null): no job
+		// the caller can use, and nothing to clean up.
+		return nil, errNoJobID
 	}
 	cj := w.created(req)
 	s.c.scrubJob(cj.Job)

@@ -26,6 +26,7 @@ type settings struct {
 	userAgent      string
 	logger         *slog.Logger
 	headerTimeout  time.Duration
+	readIdle       time.Duration // 0: unbounded
 	uploadRetries  int
 	noEnvironment  bool
 	keySet, urlSet bool
@@ -37,6 +38,7 @@ func defaultSettings() settings {
 		retryWaitMin:  500 * time.Millisecond,
 		retryWaitMax:  8 * time.Second,
 		headerTimeout: 2 * time.Minute,
+		readIdle:      defaultReadIdle,
 		uploadRetries: -1, // same as maxRetries
 	}
 }

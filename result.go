@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/phospheneai/authenta-go/internal/lenient"
+	"github.com/phospheneai/authenta-go/internal/retry"
 )
 
 // Result is a job's result document. The model decides which fields are
@@ -144,7 +145,10 @@ func resultArtifact(job *Job) (Artifact, bool) {
 // download GETs a presigned URL through the storage client (retries, no
 // auth) and returns its bounded body.
 func (s *JobsService) download(ctx context.Context, rawURL string, cs *callSettings) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	// The document is small enough to read inside the attempt, so that a
+	// cut download is retried (see readResponse).
+	st := &retry.Request{Mark: retry.Idempotent, Max: -1, Buffer: maxResultBody}
+	req, err := http.NewRequestWithContext(retry.With(ctx, st), http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: download URL: %s", ErrInvalidArgument, redactURLs(err.Error()))
 	}
@@ -152,10 +156,6 @@ func (s *JobsService) download(ctx context.Context, rawURL string, cs *callSetti
 	if err != nil {
 		return nil, err
 	}
-	defer drainClose(resp.Body)
-	b, err := readBody(resp.Body, resp.ContentLength, maxResultBody)
-	if err != nil {
-		return nil, fmt.Errorf("authenta: download result: %w", sanitizeError(err))
-	}
-	return b, nil
+	drainClose(resp.Body)
+	return st.Body(), nil
 }

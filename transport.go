@@ -1,6 +1,7 @@
 package authenta
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptrace"
@@ -13,29 +14,44 @@ import (
 // sdkTransport sits directly above the base transport, below auth, for API
 // and storage requests alike. It marks errors that happened before a
 // non-idempotent request was sent (so the retry policy may resend it), and
-// writes one Debug record per attempt when a logger is set.
+// writes one Debug record per attempt when a logger is set. It reads the
+// answer's body as part of the attempt (see readResponse), and bounds every
+// body read by idle time.
 type sdkTransport struct {
-	base   http.RoundTripper
-	logger *slog.Logger // nil: no logging
-	key    secret       // the API key, redacted from what is logged
+	base     http.RoundTripper
+	logger   *slog.Logger  // nil: no logging
+	key      secret        // the API key, redacted from what is logged
+	readIdle time.Duration // 0: body reads are not bounded
 }
 
 func (t *sdkTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	// Each attempt has its own context, which a stalled body read cancels.
+	ctx, cancel := context.WithCancel(r.Context())
+	st := retry.From(ctx)
 	var wrote *atomic.Bool
 	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodDelete && r.Method != http.MethodPut {
 		wrote = new(atomic.Bool)
-		r = r.WithContext(httptrace.WithClientTrace(r.Context(), &httptrace.ClientTrace{
+		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 			WroteHeaders: func() { wrote.Store(true) },
-		}))
+		})
 	}
-	logging := t.logger != nil && t.logger.Enabled(r.Context(), slog.LevelDebug)
+	r = r.WithContext(ctx)
+	logging := t.logger != nil && t.logger.Enabled(ctx, slog.LevelDebug)
 	var start time.Time
 	if logging {
 		start = time.Now()
 	}
 	resp, err := t.base.RoundTrip(r)
-	if err != nil && wrote != nil && !wrote.Load() {
-		err = &retry.NotSentError{Err: err}
+	switch {
+	case err != nil:
+		cancel()
+		if wrote != nil && !wrote.Load() {
+			err = &retry.NotSentError{Err: err}
+		}
+	case resp.Body == nil:
+		cancel()
+	default:
+		resp, err = t.readResponse(st, resp, cancel)
 	}
 	if logging {
 		t.log(r, resp, err, time.Since(start))
