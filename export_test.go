@@ -22,3 +22,16 @@ func SetClock(c *Client, clk Clock) { c.clock = clk }
 func NewBearerTransport(base http.RoundTripper, key string, apiBase *url.URL) http.RoundTripper {
 	return newBearerTransport(base, key, apiBase)
 }
+
+// DecodeJobList decodes a list answer as JobsService.List does.
+func DecodeJobList(b []byte) (*JobList, error) {
+	var l JobList
+	err := (*wireList)(&l).UnmarshalJSON(b)
+	return &l, err
+}
+
+// DecodeCreated decodes a create answer as JobsService.Create does.
+func DecodeCreated(b []byte) error {
+	var w wireCreated
+	return w.UnmarshalJSON(b)
+}

@@ -75,7 +75,13 @@ func (a *wireArtifact) artifact() Artifact {
 // UnmarshalJSON decodes a job from any of the shapes the service sends:
 // flat with "jobId" or "id" (number or string), or nested as {"job": {...}}
 // or {"data": {...}}.
-func (j *Job) UnmarshalJSON(b []byte) error { return j.decode(b, 0) }
+// A document over the decoder's budget (see budget.go) is an error.
+func (j *Job) UnmarshalJSON(b []byte) error {
+	if err := checkJobBudget(b); err != nil {
+		return err
+	}
+	return j.decode(b, 0)
+}
 
 // maxWrappers bounds how many {"job": ...} / {"data": ...} wrappers are
 // unwrapped (one is documented). Each level decodes its part of the
@@ -305,6 +311,9 @@ func (w *wireCreated) created(req *JobRequest) *CreatedJob {
 type wireList JobList
 
 func (l *wireList) UnmarshalJSON(b []byte) error {
+	if err := checkListBudget(b); err != nil {
+		return err
+	}
 	var items json.RawMessage
 	trimmed := strings.TrimSpace(string(b))
 	if strings.HasPrefix(trimmed, "[") {
@@ -335,7 +344,7 @@ func (l *wireList) UnmarshalJSON(b []byte) error {
 	}
 	for _, raw := range lenient.Objects(items) {
 		j := new(Job)
-		if j.UnmarshalJSON(raw) == nil {
+		if j.decode(raw, 0) == nil { // within the list's budget, checked above
 			l.Jobs = append(l.Jobs, j)
 		}
 	}
