@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"os"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -333,30 +332,14 @@ func (c *Client) send(rc *retryablehttp.Client, req *http.Request, scope errScop
 		return nil, fmt.Errorf("authenta: %s %s: %w", req.Method, redactURL(req.URL), sanitizeError(err))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := readAPIError(resp, scope, c.clock.Now())
-		c.scrub(e)
+		e := decodeAPIError(resp, scope, c.clock.Now(), *c.key)
 		cs.record(e.StatusCode, e.RequestID, st.Attempts())
 		return nil, e
 	}
 	if cs.info != nil {
-		cs.record(resp.StatusCode, c.scrubKey(responseRequestID(resp.Header)), st.Attempts())
+		cs.record(resp.StatusCode, cleanRequestID(responseRequestID(resp.Header), *c.key), st.Attempts())
 	}
 	return resp, nil
-}
-
-// scrub removes the API key from an error the server may have echoed it in:
-// its message, code, request id (all in Error()) and body.
-func (c *Client) scrub(e *APIError) {
-	k := string(*c.key)
-	if k == "" {
-		return
-	}
-	e.Message = c.scrubKey(e.Message)
-	e.Code = c.scrubKey(e.Code)
-	e.RequestID = c.scrubKey(e.RequestID)
-	if bytes.Contains(e.Body, []byte(k)) {
-		e.Body = bytes.ReplaceAll(e.Body, []byte(k), []byte(redacted))
-	}
 }
 
 // scrubJob removes the API key from the server's text in a job, should the
@@ -375,55 +358,6 @@ func drainClose(b io.ReadCloser) {
 	_, _ = io.CopyN(io.Discard, b, 4<<10)
 	_ = b.Close()
 }
-
-// redactURL returns u without user info, query or fragment.
-func redactURL(u *url.URL) string {
-	if u == nil {
-		return ""
-	}
-	v := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}
-	s := v.String()
-	if u.RawQuery != "" {
-		s += "?" + redacted
-	}
-	return s
-}
-
-// sanitizeError strips URL query strings out of transport errors: the
-// *url.Error that net/http returns quotes the whole URL, and a presigned
-// URL's query is a credential.
-func sanitizeError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) && strings.Contains(ue.URL, "?") {
-		cp := *ue
-		if u, perr := url.Parse(ue.URL); perr == nil {
-			cp.URL = redactURL(u)
-		} else {
-			cp.URL = redacted
-		}
-		if ue == err && redactURLs(cp.Error()) == cp.Error() {
-			return &cp
-		}
-		// The wrapped error's own text may quote the URL too.
-		return &redactedError{msg: redactURLs(err.Error()), err: &cp}
-	}
-	if err != nil {
-		if msg := redactURLs(err.Error()); msg != err.Error() {
-			return &redactedError{msg: msg, err: err}
-		}
-	}
-	return err
-}
-
-// redactedError replaces the text of an error chain whose inner *url.Error
-// was redacted, keeping the chain for errors.Is and errors.As.
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
 
 // clock is the time source of waits and polls; tests swap in a fake one.
 type clock interface {

@@ -79,7 +79,7 @@ func (e *StepError) Error() string {
 	b.WriteString(step)
 	msg := "unknown error"
 	if e.Err != nil {
-		msg = strings.TrimPrefix(e.Err.Error(), "authenta: ")
+		msg = strings.TrimPrefix(errorText(e.Err), "authenta: ")
 		// The step's own error may name the step too ("upload original:").
 		msg = strings.TrimPrefix(msg, step+": ")
 	}
@@ -91,7 +91,7 @@ func (e *StepError) Error() string {
 	case e.Removed:
 		b.WriteString(" (job " + id + " removed)")
 	case e.Cleanup != nil:
-		b.WriteString(" (job " + id + " left on the server: " + strings.TrimPrefix(e.Cleanup.Error(), "authenta: ") + ")")
+		b.WriteString(" (job " + id + " left on the server: " + strings.TrimPrefix(errorText(e.Cleanup), "authenta: ") + ")")
 	case e.Job != nil && e.Job.Status == StatusCompleted:
 		b.WriteString(" (job " + id + " completed and kept: fetch its result with Jobs.Result)")
 	default:

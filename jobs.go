@@ -45,16 +45,6 @@ type Job struct {
 	InlineResult json.RawMessage
 }
 
-// Format prints the job as %+v does, whatever the verb, with its artifacts'
-// download URLs redacted. Without it, a verb such as %s on a struct that
-// holds a *Job (Detection, CreatedJob, JobList) makes fmt dump the job's
-// fields raw, presigned query strings included.
-func (j Job) Format(f fmt.State, _ rune) {
-	type fields Job // the same fields without the methods
-	j.ErrorMessage, j.Message = redactURLs(j.ErrorMessage), redactURLs(j.Message)
-	fmt.Fprintf(f, "%+v", fields(j))
-}
-
 // Input is one uploaded file of a job, in a named slot.
 type Input struct {
 	Slot        string // "original", "reference"
@@ -83,12 +73,6 @@ type Artifact struct {
 	Metadata    json.RawMessage
 }
 
-// Format prints the artifact with its download URL's query redacted.
-func (a Artifact) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, "{ID:%s Kind:%s Slot:%s Status:%s ContentType:%s DownloadURL:%s}",
-		a.ID, a.Kind, a.Slot, a.Status, a.ContentType, redactRawURL(a.DownloadURL))
-}
-
 // JobRequest describes a job to create.
 type JobRequest struct {
 	TaskType   TaskType
@@ -101,11 +85,6 @@ type Upload struct {
 	Slot      string
 	URL       string    // presigned; a secret: never logged or printed
 	ExpiresAt time.Time // zero when the server gave none
-}
-
-// Format prints the upload with its URL's query redacted.
-func (u Upload) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, "{Slot:%s URL:%s ExpiresAt:%s}", u.Slot, redactRawURL(u.URL), u.ExpiresAt.Format(time.RFC3339))
 }
 
 // CreatedJob is the answer to Create: the job, and one upload per input.
@@ -436,15 +415,4 @@ func (s *JobsService) All(ctx context.Context, opts *ListOptions, copts ...CallO
 			o.Page++
 		}
 	}
-}
-
-// redactRawURL returns a URL string with its query replaced.
-func redactRawURL(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	if u, err := url.Parse(raw); err == nil {
-		return redactURL(u)
-	}
-	return redacted
 }

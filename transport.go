@@ -70,7 +70,7 @@ func (t *sdkTransport) log(r *http.Request, resp *http.Response, err error, d ti
 	if resp != nil {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
 		if id := responseRequestID(resp.Header); id != "" {
-			attrs = append(attrs, slog.String("request_id", t.key.scrubFrom(id)))
+			attrs = append(attrs, slog.String("request_id", cleanRequestID(id, t.key)))
 		}
 	}
 	if err != nil {

@@ -34,19 +34,28 @@ type JobError struct {
 }
 
 func (e *JobError) Error() string {
-	what := "failed"
-	if e.Job.Status == StatusCancelled {
-		what = "was cancelled"
+	what, id := "failed", ""
+	if e.Job != nil {
+		id = oneLine(e.Job.ID, maxRequestIDLen) // server text: one clean line
+		if e.Job.Status == StatusCancelled {
+			what = "was cancelled"
+		}
 	}
-	s := "authenta: job " + e.Job.ID + " " + what
+	s := "authenta: job " + id + " " + what
+	if id == "" {
+		s = "authenta: job " + what
+	}
 	if e.Message != "" {
-		s += ": " + scrubLine(e.Message, 300)
+		s += ": " + scrubLine(e.Message, maxMessageLen)
 	}
 	return s
 }
 
 // Is matches ErrJobFailed or ErrJobCancelled by the job's status.
 func (e *JobError) Is(target error) bool {
+	if e.Job == nil {
+		return false
+	}
 	return (target == ErrJobFailed && e.Job.Status == StatusFailed) ||
 		(target == ErrJobCancelled && e.Job.Status == StatusCancelled)
 }
