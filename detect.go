@@ -167,6 +167,11 @@ func (c *Client) DetectReader(ctx context.Context, task TaskType, name string, r
 	if err != nil {
 		return nil, err
 	}
+	// How the reader will be read is settled now, before the job exists: a
+	// reader shorter than size is refused, and a pipe is streamed once.
+	if _, _, err := inspectBody("DetectReader: the reader", r, size); err != nil {
+		return nil, err
+	}
 	return c.detect(ctx, task, &source{slot: SlotOriginal, name: base, contentType: ct, r: r, size: size}, opts, cs)
 }
 
@@ -215,7 +220,16 @@ func openSource(slot, path, override string) (*source, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	// Stat before open: opening a FIFO blocks until a writer comes, and a
+	// device may do anything. Only a regular file is opened, and without
+	// blocking should it have been swapped for a FIFO since (see openFile).
+	switch fi, err := os.Stat(path); {
+	case err != nil:
+		return nil, fmt.Errorf("%w: %s file: %w", ErrInvalidArgument, slot, err)
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%w: %s file %q is not a regular file", ErrInvalidArgument, slot, path)
+	}
+	f, err := openFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s file: %w", ErrInvalidArgument, slot, err)
 	}
@@ -237,6 +251,9 @@ func openSource(slot, path, override string) (*source, error) {
 
 func contentTypeOf(name, override string) (string, error) {
 	if override != "" {
+		if err := checkContentType(override); err != nil {
+			return "", err
+		}
 		return override, nil
 	}
 	ct := ContentTypeFor(name)

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/phospheneai/authenta-go/internal/retry"
 )
@@ -55,26 +56,48 @@ func (s *JobsService) upload(ctx context.Context, u Upload, body io.Reader, size
 	}
 	req.Header.Set("Content-Type", contentType)
 	req.ContentLength = size
-	switch ra, ok := body.(io.ReaderAt); {
+	ra, off, err := inspectBody("upload "+u.Slot+": the body", body, size)
+	if err != nil {
+		return err
+	}
+	// A body that may block is pumped, so that the context ends the call
+	// whatever its Read does (see pumpBody).
+	pump := mayBlock(body)
+	var (
+		mu    sync.Mutex
+		pumps []*pumpBody
+	)
+	wrap := func(r io.Reader) io.ReadCloser {
+		er := &exactReader{r: r, left: size}
+		if !pump {
+			return io.NopCloser(er)
+		}
+		p := newPumpBody(ctx, er)
+		mu.Lock()
+		pumps = append(pumps, p)
+		mu.Unlock()
+		return p
+	}
+	// The transport closes the bodies it sent; a transport that does not
+	// must not leave pumps behind.
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, p := range pumps {
+			_ = p.Close()
+		}
+	}()
+	switch {
 	case size == 0:
 		req.Body = http.NoBody
-	case ok:
-		var off int64
-		if sk, ok := body.(io.Seeker); ok {
-			if off, err = sk.Seek(0, io.SeekCurrent); err != nil {
-				return fmt.Errorf("authenta: upload %s: %w", u.Slot, err)
-			}
-		}
-		if n, known := sizeOf(body); known && n-off < size {
-			return fmt.Errorf("%w: upload %s: the body holds %d bytes, not the %d declared", ErrInvalidArgument, u.Slot, max(n-off, 0), size)
-		}
+	case ra != nil:
 		req.GetBody = func() (io.ReadCloser, error) {
-			return io.NopCloser(&exactReader{r: io.NewSectionReader(ra, off, size), left: size}), nil
+			return wrap(io.NewSectionReader(ra, off, size)), nil
 		}
 		req.Body, _ = req.GetBody()
 	default:
 		// Read once: no GetBody, and the retry policy is told not to try.
-		req.Body = io.NopCloser(&exactReader{r: body, left: size})
+		req.Body = wrap(body)
 		req = req.WithContext(retry.WithMark(ctx, retry.Once))
 	}
 	resp, err := s.c.send(s.c.storage, req, scopeStorage, cs)
@@ -96,6 +119,9 @@ func checkUpload(u Upload, body io.Reader, size int64, contentType string) (stri
 		return "", fmt.Errorf("%w: nil upload body", ErrInvalidArgument)
 	case strings.TrimSpace(contentType) == "":
 		return "", fmt.Errorf("%w: upload needs the content type declared at create", ErrInvalidArgument)
+	}
+	if err := checkContentType(contentType); err != nil {
+		return "", err
 	}
 	pu, err := url.Parse(raw)
 	if err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
