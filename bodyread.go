@@ -1,7 +1,6 @@
 package authenta
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -51,16 +50,16 @@ func (e *bodyReadError) Error() string { return "read response body: " + e.err.E
 func (e *bodyReadError) Unwrap() error { return e.err }
 
 // idleBody is a response body whose every Read is bounded by idle time:
-// a Read blocked longer cancels the attempt's context, which makes the
-// transport close the connection and the Read return. Time spent between
-// Reads (the caller's own work) does not count. Close releases the
-// attempt's context.
+// a Read blocked longer closes the body, which makes the transport close
+// the connection and the Read return (net/http allows Close during a Read,
+// for HTTP/1 and HTTP/2 alike). Time spent between Reads (the caller's own
+// work) does not count. Closing, rather than cancelling the request's
+// context, costs the hot path no context of its own per attempt.
 type idleBody struct {
-	rc     io.ReadCloser
-	idle   time.Duration // 0: unbounded
-	cancel context.CancelFunc
-	timer  *time.Timer
-	fired  atomic.Bool
+	rc    io.ReadCloser
+	idle  time.Duration // 0: unbounded
+	timer *time.Timer
+	fired atomic.Bool
 }
 
 func (b *idleBody) Read(p []byte) (int, error) {
@@ -82,24 +81,21 @@ func (b *idleBody) Read(p []byte) (int, error) {
 
 func (b *idleBody) fire() {
 	b.fired.Store(true)
-	b.cancel()
+	_ = b.rc.Close()
 }
 
 func (b *idleBody) Close() error {
 	if b.timer != nil {
 		b.timer.Stop()
 	}
-	err := b.rc.Close()
-	b.cancel()
-	return err
+	return b.rc.Close()
 }
 
 // readResponse is the transport's handling of an attempt's answer: a
 // success body the request asked to buffer (st.Buffer) is read whole and
 // handed over through st; any other body is wrapped to be idle-bounded.
-// cancel ends the attempt's context once the body is done with.
-func (t *sdkTransport) readResponse(st *retry.Request, resp *http.Response, cancel context.CancelFunc) (*http.Response, error) {
-	body := &idleBody{rc: resp.Body, idle: t.readIdle, cancel: cancel}
+func (t *sdkTransport) readResponse(st *retry.Request, resp *http.Response) (*http.Response, error) {
+	body := &idleBody{rc: resp.Body, idle: t.readIdle}
 	if st == nil || st.Buffer <= 0 || resp.StatusCode < 200 || resp.StatusCode > 299 {
 		resp.Body = body
 		return resp, nil

@@ -1,7 +1,6 @@
 package authenta
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptrace"
@@ -25,17 +24,15 @@ type sdkTransport struct {
 }
 
 func (t *sdkTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	// Each attempt has its own context, which a stalled body read cancels.
-	ctx, cancel := context.WithCancel(r.Context())
+	ctx := r.Context()
 	st := retry.From(ctx)
 	var wrote *atomic.Bool
 	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodDelete && r.Method != http.MethodPut {
 		wrote = new(atomic.Bool)
-		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		r = r.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 			WroteHeaders: func() { wrote.Store(true) },
-		})
+		}))
 	}
-	r = r.WithContext(ctx)
 	logging := t.logger != nil && t.logger.Enabled(ctx, slog.LevelDebug)
 	var start time.Time
 	if logging {
@@ -44,14 +41,11 @@ func (t *sdkTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := t.base.RoundTrip(r)
 	switch {
 	case err != nil:
-		cancel()
 		if wrote != nil && !wrote.Load() {
 			err = &retry.NotSentError{Err: err}
 		}
-	case resp.Body == nil:
-		cancel()
-	default:
-		resp, err = t.readResponse(st, resp, cancel)
+	case resp.Body != nil:
+		resp, err = t.readResponse(st, resp)
 	}
 	if logging {
 		t.log(r, resp, err, time.Since(start))
