@@ -316,7 +316,12 @@ func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *
 		return fail(step, err, false)
 	}
 	if _, err := c.Jobs.job(ctx, http.MethodPost, job.ID, "/finalize", cs); err != nil {
-		return fail(StepFinalize, err, false)
+		// A finalize whose answer was cut reached the server: the job is
+		// queued, so wait for it rather than remove it.
+		var lost *answerLostError
+		if !errors.As(err, &lost) {
+			return fail(StepFinalize, err, false)
+		}
 	}
 	waitCtx := ctx
 	if _, ok := ctx.Deadline(); !ok {

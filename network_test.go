@@ -236,6 +236,32 @@ func TestCreateCutAnswerIsNotResent(t *testing.T) {
 	}
 }
 
+// A finalize whose answer is cut has queued the job: Detect waits for it
+// instead of removing it, and does not send it again.
+func TestDetectGoesOnAfterCutFinalize(t *testing.T) {
+	t.Parallel()
+	srv := authentatest.NewServer(t, authentatest.WithSchedule(authentatest.Steps(0, 1)))
+	isFinalize := func(r *http.Request) bool { return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/finalize") }
+	proxy := newCutProxy(t, srv.URL, srv.HTTPClient(), cutFirst(1, cutReset, isFinalize))
+	c := srv.Client(authenta.WithBaseURL(proxy.URL))
+	path, _ := faultImage(t, 1<<10)
+
+	d, err := c.Detect(t.Context(), authenta.AIImageDetection, path, &authenta.DetectOptions{Wait: fastWait})
+	require.NoError(t, err)
+	assert.Equal(t, authenta.StatusCompleted, d.Job.Status)
+	assert.Equal(t, 1, srv.Count(authentatest.RouteFinalize), "never resent")
+	assert.Zero(t, srv.Count(authentatest.RouteDelete))
+
+	// Finalize called on its own says the request reached the server.
+	cj := newTestJob(t, c)
+	require.NoError(t, c.Jobs.Upload(t.Context(), cj.Uploads[0], bytes.NewReader(make([]byte, 10)), 10, "image/jpeg"))
+	proxy2 := newCutProxy(t, srv.URL, srv.HTTPClient(), cutFirst(1, cutEOF, isFinalize))
+	c2 := srv.Client(authenta.WithBaseURL(proxy2.URL))
+	_, err = c2.Jobs.Finalize(t.Context(), cj.Job.ID)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "reached the server")
+}
+
 // A body that stops arriving, with no deadline on the context, ends after
 // the read idle timeout (and is retried, being a GET).
 func TestStalledBodyIsBoundedByIdleTime(t *testing.T) {
