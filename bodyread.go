@@ -39,7 +39,7 @@ func WithReadIdleTimeout(d time.Duration) Option {
 }
 
 // errReadIdle ends a body read that stalled past the idle timeout.
-var errReadIdle = errors.New("no data for the read idle timeout (WithReadIdleTimeout)")
+var errReadIdle = errors.New("authenta: no response data for the read idle timeout (WithReadIdleTimeout)")
 
 // bodyReadError is a success response whose body could not be read whole:
 // the request reached the server and was answered, so a request that is

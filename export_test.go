@@ -4,6 +4,7 @@ package authenta
 // only by "go test", so nothing here is part of the public API.
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 )
@@ -34,4 +35,14 @@ func DecodeJobList(b []byte) (*JobList, error) {
 func DecodeCreated(b []byte) error {
 	var w wireCreated
 	return w.UnmarshalJSON(b)
+}
+
+// StorageGet sends a GET to a presigned URL through the storage client, as
+// a streamed artifact download does, and hands over the body unread.
+func StorageGet(ctx context.Context, c *Client, rawURL string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	return c.send(c.storage, req, scopeStorage, nil)
 }

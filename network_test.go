@@ -241,7 +241,9 @@ func TestCreateCutAnswerIsNotResent(t *testing.T) {
 func TestDetectGoesOnAfterCutFinalize(t *testing.T) {
 	t.Parallel()
 	srv := authentatest.NewServer(t, authentatest.WithSchedule(authentatest.Steps(0, 1)))
-	isFinalize := func(r *http.Request) bool { return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/finalize") }
+	isFinalize := func(r *http.Request) bool {
+		return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/finalize")
+	}
 	proxy := newCutProxy(t, srv.URL, srv.HTTPClient(), cutFirst(1, cutReset, isFinalize))
 	c := srv.Client(authenta.WithBaseURL(proxy.URL))
 	path, _ := faultImage(t, 1<<10)
