@@ -144,11 +144,16 @@ func (a Artifact) Format(f fmt.State, _ rune) {
 // LogValue logs the artifact with its download URL's query redacted.
 func (a Artifact) LogValue() slog.Value {
 	r := a.redacted()
-	return slog.GroupValue(
-		slog.String("id", oneLine(r.ID, maxRequestIDLen)), slog.String("kind", oneLine(r.Kind, maxCodeLen)),
-		slog.String("slot", oneLine(r.Slot, maxCodeLen)), slog.String("contentType", oneLine(r.ContentType, maxCodeLen)),
-		slog.String("downloadUrl", r.DownloadURL),
-	)
+	attrs := make([]slog.Attr, 0, 5)
+	for _, f := range [...]struct{ k, v string }{
+		{"id", oneLine(r.ID, maxRequestIDLen)}, {"kind", oneLine(r.Kind, maxCodeLen)}, {"slot", oneLine(r.Slot, maxCodeLen)},
+		{"contentType", oneLine(r.ContentType, maxCodeLen)}, {"downloadUrl", r.DownloadURL},
+	} {
+		if f.v != "" {
+			attrs = append(attrs, slog.String(f.k, f.v))
+		}
+	}
+	return slog.GroupValue(attrs...)
 }
 
 // ---- Upload and CreatedJob
@@ -436,8 +441,12 @@ func (e JobError) Format(f fmt.State, verb rune) {
 func (e StepError) Format(f fmt.State, verb rune) {
 	switch {
 	case verb == 'v' && f.Flag('#'):
-		fmt.Fprintf(f, "&authenta.StepError{Step:%q, JobID:%q, Err:%q, Cleanup:%q, Removed:%t, Job:%v}",
-			oneLine(e.Step, maxCodeLen), oneLine(e.JobID, maxRequestIDLen), errorText(e.Err), errorText(e.Cleanup), e.Removed, e.Job != nil)
+		job := "nil"
+		if e.Job != nil {
+			job = fmt.Sprintf("&{ID:%q Status:%q}", oneLine(e.Job.ID, maxRequestIDLen), e.Job.Status)
+		}
+		fmt.Fprintf(f, "&authenta.StepError{Step:%q, JobID:%q, Err:%q, Cleanup:%q, Removed:%t, Job:%s}",
+			oneLine(e.Step, maxCodeLen), oneLine(e.JobID, maxRequestIDLen), errorText(e.Err), errorText(e.Cleanup), e.Removed, job)
 	case verb == 'q':
 		_, _ = io.WriteString(f, strconv.Quote(e.Error()))
 	default:
