@@ -120,8 +120,9 @@ const cleanupTimeout = 15 * time.Second
 // KeepJobOnError) and returns a *StepError that names the step and still
 // matches the underlying sentinel. A job that completed is never removed:
 // when its result cannot be fetched, the *StepError (step "result")
-// carries the job in its Job field, for Jobs.Result later. Without a deadline on ctx, the wait is bounded by
-// the task type's server timeout plus two minutes.
+// carries the job in its Job field, for Jobs.Result later. Without a
+// deadline on ctx, the wait is bounded by the task type's server timeout
+// plus two minutes.
 func (c *Client) Detect(ctx context.Context, task TaskType, path string, opts *DetectOptions, copts ...CallOption) (*Detection, error) {
 	if err := checkDetect(ctx, task, opts); err != nil {
 		return nil, err

@@ -230,6 +230,7 @@ func TestCreateCutAnswerIsNotResent(t *testing.T) {
 			assert.Equal(t, authenta.StepCreate, se.Step)
 			assert.Contains(t, err.Error(), "created")
 			assert.Contains(t, err.Error(), "id is unknown")
+			t.Log(err)
 			assert.Equal(t, 1, srv.Count(authentatest.RouteCreate), "a create that reached the server is never resent")
 			assert.Len(t, srv.Jobs(), 1, "the server made the job")
 		})
