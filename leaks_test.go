@@ -231,6 +231,28 @@ func TestEchoedKeyIsScrubbedBeforeCutting(t *testing.T) {
 	}
 }
 
+// A key cut by the 64 KiB bound of APIError.Body leaves no prefix at its end.
+func TestEchoedKeyCutAtTheBodyBound(t *testing.T) {
+	t.Parallel()
+	const key = "api_EchoedKeyMustNeverShow_0123456789abcdef"
+	for _, keep := range []int{6, 12, 30, len(key) - 1} {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = io.WriteString(w, strings.Repeat("x", 64<<10-keep)+key+" and more")
+		}))
+		t.Cleanup(ts.Close)
+		c, err := authenta.NewClient(authenta.WithoutEnvironment(), authenta.WithAPIKey(key), authenta.WithBaseURL(ts.URL))
+		require.NoError(t, err)
+		_, err = c.Jobs.Get(t.Context(), "1")
+		var ae *authenta.APIError
+		require.ErrorAs(t, err, &ae)
+		for n := 6; n <= len(key); n++ {
+			require.NotContains(t, string(ae.Body), key[:n], "%d bytes of the key kept: a %d-byte prefix survived", keep, n)
+		}
+	}
+}
+
 // A request id that quotes a URL does not bring its query into Error().
 func TestRequestIDQuotingAURLIsRedacted(t *testing.T) {
 	t.Parallel()
