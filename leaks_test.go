@@ -7,6 +7,7 @@ package authenta_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -310,6 +311,18 @@ func TestServerStringsInErrorsAreOneLine(t *testing.T) {
 	_, err := c.Jobs.Wait(t.Context(), "7", fastWait)
 	require.ErrorIs(t, err, authenta.ErrJobFailed)
 	assert.NotContains(t, err.Error(), "\n")
+	assert.NotContains(t, err.Error(), "\u202e")
+
+	// A server id with bidi controls (which the request path allows,
+	// escaped) stays out of the wait's and the result's errors.
+	bidi := "7\u202egpj.exe"
+	_, err = c.Jobs.Result(t.Context(), &authenta.Job{ID: bidi, Status: authenta.StatusCompleted})
+	require.ErrorIs(t, err, authenta.ErrNoResult)
+	assert.NotContains(t, err.Error(), "\u202e")
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err = c.Jobs.Wait(ctx, bidi, fastWait)
+	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "\u202e")
 }
 

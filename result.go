@@ -130,7 +130,7 @@ func (s *JobsService) result(ctx context.Context, job *Job, cs *callSettings) (*
 	if len(job.InlineResult) > 0 {
 		return ParseResult(job.InlineResult)
 	}
-	return nil, fmt.Errorf("%w: job %s is %s and carries no result", ErrNoResult, job.ID, job.Status)
+	return nil, fmt.Errorf("%w: job %s is %s and carries no result", ErrNoResult, oneLine(job.ID, maxRequestIDLen), oneLine(string(job.Status), maxCodeLen))
 }
 
 func resultArtifact(job *Job) (Artifact, bool) {

@@ -108,6 +108,7 @@ func (s *JobsService) wait(ctx context.Context, id string, opts *WaitOptions, cs
 		return nil, fmt.Errorf("%w: MinInterval %v is above MaxInterval %v", ErrInvalidArgument, o.MinInterval, o.MaxInterval)
 	}
 
+	shownID := oneLine(id, maxRequestIDLen) // the id may be the server's: one clean line
 	clk := s.c.clock
 	var last *Job
 	delay := o.MinInterval
@@ -121,7 +122,7 @@ func (s *JobsService) wait(ctx context.Context, id string, opts *WaitOptions, cs
 					// The server asked for more time than is left, or the
 					// last poll is done: nothing to do but let the context end.
 					_ = clk.Sleep(ctx, left)
-					return last, fmt.Errorf("authenta: wait for job %s: %w", id, context.DeadlineExceeded)
+					return last, fmt.Errorf("authenta: wait for job %s: %w", shownID, context.DeadlineExceeded)
 				}
 				// Poll once more just before the deadline rather than
 				// sleep past it.
@@ -129,7 +130,7 @@ func (s *JobsService) wait(ctx context.Context, id string, opts *WaitOptions, cs
 			}
 		}
 		if err := clk.Sleep(ctx, d); err != nil {
-			return last, fmt.Errorf("authenta: wait for job %s: %w", id, err)
+			return last, fmt.Errorf("authenta: wait for job %s: %w", shownID, err)
 		}
 		job, err := s.job(ctx, http.MethodGet, id, "", cs)
 		asked = retryAfter(err)
@@ -146,9 +147,9 @@ func (s *JobsService) wait(ctx context.Context, id string, opts *WaitOptions, cs
 				return job, &JobError{Job: job, Message: redactURLs(job.ErrorMessage)}
 			}
 		case ctx.Err() != nil:
-			return last, fmt.Errorf("authenta: wait for job %s: %w", id, err)
+			return last, fmt.Errorf("authenta: wait for job %s: %w", shownID, err)
 		case !transientPollError(err):
-			return last, fmt.Errorf("authenta: wait for job %s: %w", id, err)
+			return last, fmt.Errorf("authenta: wait for job %s: %w", shownID, err)
 		}
 		delay = min(time.Duration(float64(delay)*pollGrowth), o.MaxInterval)
 	}
