@@ -254,3 +254,22 @@ func TestWaitDefaultsAdapt(t *testing.T) {
 	require.Len(t, d, 1)
 	assert.LessOrEqual(t, d[0], 100*time.Millisecond)
 }
+
+// A re-readable body that may block (a SectionReader over any ReaderAt) is
+// pumped on each attempt: a reset mid-body is still retried with the whole
+// body, and no pump outlives the call.
+func TestPumpedReaderAtIsRetried(t *testing.T) {
+	t.Parallel()
+	const size = 1 << 20
+	data := make([]byte, size)
+	_, _ = rand.Read(data)
+	st := &resetStorage{half: size / 2}
+	ts := httptest.NewServer(st)
+	t.Cleanup(ts.Close)
+	c := faultClient(t, "https://api.authenta.test")
+	u := authenta.Upload{Slot: authenta.SlotOriginal, URL: ts.URL + "/bucket/in/1?X-Amz-Signature=0123abcd"}
+	require.NoError(t, c.Jobs.Upload(t.Context(), u, io.NewSectionReader(bytes.NewReader(data), 0, size), size, "image/jpeg"))
+	puts := st.records()
+	require.Len(t, puts, 2)
+	assert.Equal(t, int64(size), puts[1].n)
+}
