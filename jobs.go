@@ -88,6 +88,9 @@ type Upload struct {
 }
 
 // CreatedJob is the answer to Create: the job, and one upload per input.
+// Its JSON (MarshalJSON) keeps the uploads' presigned URLs, so that another
+// process can upload with them: treat that JSON as a secret. fmt and slog
+// print the URLs redacted.
 type CreatedJob struct {
 	Job     *Job
 	Uploads []Upload // matched to inputs by Slot, never by position
