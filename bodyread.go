@@ -1,6 +1,7 @@
 package authenta
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -122,3 +123,22 @@ func (e *answerLostError) Error() string {
 	return e.err.Error() + " (the request reached the server and was not resent)"
 }
 func (e *answerLostError) Unwrap() error { return e.err }
+
+// ownedBody is a body read whole inside its attempt, handed over as a
+// reader over its bytes, which ownedBytes returns without a copy.
+type ownedBody struct {
+	*bytes.Reader
+	b []byte
+}
+
+func newOwnedBody(b []byte) *ownedBody { return &ownedBody{Reader: bytes.NewReader(b), b: b} }
+
+func (*ownedBody) Close() error { return nil }
+
+// ownedBytes returns the bytes of an *ownedBody (nil for any other body).
+func ownedBytes(body io.ReadCloser) []byte {
+	if ob, ok := body.(*ownedBody); ok {
+		return ob.b
+	}
+	return nil
+}

@@ -93,7 +93,7 @@ func (e *StepError) Error() string {
 	case e.Cleanup != nil:
 		b.WriteString(" (job " + id + " left on the server: " + strings.TrimPrefix(errorText(e.Cleanup), "authenta: ") + ")")
 	case e.Job != nil && e.Job.Status == StatusCompleted:
-		b.WriteString(" (job " + id + " completed and kept: fetch its result with Jobs.Result)")
+		b.WriteString(" (job " + id + " completed and kept on the server)")
 	default:
 		b.WriteString(" (job " + id + ")")
 	}

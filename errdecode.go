@@ -165,6 +165,7 @@ func isBinary(b []byte) bool {
 type errorEnvelope struct {
 	Code      json.RawMessage `json:"code"`      // v1, legacy, FaceSim nested
 	ErrorCode json.RawMessage `json:"errorCode"` // other gateways
+	Name      json.RawMessage `json:"name"`      // JavaScript Error objects passed through: {"name": "AA001", "message"}
 	Message   json.RawMessage `json:"message"`   // v1, legacy, NestJS (string or array)
 	Msg       json.RawMessage `json:"msg"`       // FastAPI detail items
 	Loc       json.RawMessage `json:"loc"`       // FastAPI detail items
@@ -226,7 +227,7 @@ func (env *errorEnvelope) field(key string) *json.RawMessage {
 		name string
 		v    *json.RawMessage
 	}{
-		{"code", &env.Code}, {"errorCode", &env.ErrorCode}, {"message", &env.Message},
+		{"code", &env.Code}, {"errorCode", &env.ErrorCode}, {"name", &env.Name}, {"message", &env.Message},
 		{"msg", &env.Msg}, {"loc", &env.Loc}, {"error", &env.Error},
 		{"detail", &env.Detail}, {"title", &env.Title},
 	} {
@@ -244,6 +245,9 @@ func (env *errorEnvelope) code(depth int) string {
 		return c
 	}
 	if c := jsonCode(env.ErrorCode); c != "" {
+		return c
+	}
+	if c := jsonCode(env.Name); c != "" {
 		return c
 	}
 	if depth < maxJSONDepth && len(env.Error) > 0 && env.Error[0] == '{' {
@@ -531,4 +535,11 @@ func containsFold(s, sub string) bool {
 		}
 	}
 	return false
+}
+
+// quotaUsedUp is the retry policy's Final: a 429 whose code says the quota
+// is used up (AA001) is returned at once, since retrying cannot help.
+func quotaUsedUp(resp *http.Response, start []byte) bool {
+	code, _ := decodeErrorBody(resp.Header.Get("Content-Type"), start)
+	return codeSentinels[strings.ToUpper(strings.TrimSpace(code))] == ErrQuotaExceeded
 }

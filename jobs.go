@@ -43,6 +43,10 @@ type Job struct {
 	// InlineResult is the result document embedded in the job, when the
 	// server embeds one. Result prefers the result artifact.
 	InlineResult json.RawMessage
+	// Raw is the job's JSON exactly as the server sent it, so that nothing
+	// it says is lost. It holds the artifacts' presigned URLs: a secret, not
+	// to be logged (fmt verbs print the job without it).
+	Raw json.RawMessage
 }
 
 // Input is one uploaded file of a job, in a named slot.

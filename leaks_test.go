@@ -56,18 +56,19 @@ func leakValues() map[string]any {
 	ae := &authenta.APIError{StatusCode: 403, Code: "SignatureDoesNotMatch", Message: "mismatch", RequestID: "r1",
 		Body: []byte(`<Error><Code>SignatureDoesNotMatch</Code><Signature>` + leakSig + `</Signature></Error>`)}
 	return map[string]any{
-		"Job":        job,
-		"JobValue":   *job,
-		"Artifact":   job.Artifacts[0],
-		"Upload":     up,
-		"CreatedJob": &authenta.CreatedJob{Job: job, Uploads: []authenta.Upload{up}},
-		"Detection":  &authenta.Detection{Job: job, Result: res},
-		"Result":     res,
-		"JobList":    &authenta.JobList{Jobs: []*authenta.Job{job, job}, Page: 1, Total: 2},
-		"APIError":   ae,
-		"APIErrorV":  *ae,
-		"StepError":  &authenta.StepError{Step: authenta.StepResult, JobID: "42", Job: job, Err: ae},
-		"JobError":   &authenta.JobError{Job: job, Message: job.ErrorMessage},
+		"Job":         job,
+		"JobValue":    *job,
+		"Artifact":    job.Artifacts[0],
+		"Upload":      up,
+		"CreatedJob":  &authenta.CreatedJob{Job: job, Uploads: []authenta.Upload{up}},
+		"Detection":   &authenta.Detection{Job: job, Result: res},
+		"Result":      res,
+		"JobList":     &authenta.JobList{Jobs: []*authenta.Job{job, job}, Page: 1, Total: 2},
+		"APIError":    ae,
+		"APIErrorV":   *ae,
+		"StepError":   &authenta.StepError{Step: authenta.StepResult, JobID: "42", Job: job, Err: ae},
+		"JobError":    &authenta.JobError{Job: job, Message: job.ErrorMessage},
+		"ResultError": &authenta.ResultError{Job: job, Name: "OutOfMemoryError", Message: "see " + leakURL("oom.log")},
 	}
 }
 
@@ -291,6 +292,7 @@ func TestServerStringsInErrorsAreOneLine(t *testing.T) {
 		&authenta.StepError{Step: authenta.StepWait, JobID: forged, Err: &authenta.JobError{Job: job}},
 		&authenta.StepError{Step: "upload\noriginal", JobID: forged, Err: errors.New("x"), Cleanup: errors.New("y\nz")},
 		&authenta.APIError{StatusCode: 500, Code: "E\nX", Message: "line1\nline2\u202e", RequestID: "r\n1"},
+		&authenta.ResultError{Job: job, Name: "Out\nOfMemory", Message: "m\u202e"},
 	}
 	for _, err := range errs {
 		s := err.Error()
@@ -328,7 +330,7 @@ func TestServerStringsInErrorsAreOneLine(t *testing.T) {
 
 func TestZeroErrorsDoNotPanic(t *testing.T) {
 	t.Parallel()
-	for _, err := range []error{&authenta.StepError{}, &authenta.JobError{}, &authenta.APIError{}} {
+	for _, err := range []error{&authenta.StepError{}, &authenta.JobError{}, &authenta.APIError{}, &authenta.ResultError{}} {
 		assert.NotPanics(t, func() { _ = err.Error() })
 		assert.NotPanics(t, func() { _ = fmt.Sprintf("%v %+v %#v", err, err, err) })
 		assert.NotPanics(t, func() { slog.New(slog.NewJSONHandler(io.Discard, nil)).Info("x", "err", err) })

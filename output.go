@@ -74,6 +74,7 @@ func (j Job) MarshalJSON() ([]byte, error) { return json.Marshal(j.view()) }
 func (j Job) Format(f fmt.State, _ rune) {
 	type fields Job // the same fields without the methods
 	r := j.redacted()
+	r.Raw = nil // the whole document again, as bytes: not worth printing
 	fmt.Fprintf(f, "%+v", fields(r))
 }
 
@@ -452,4 +453,31 @@ func (e StepError) Format(f fmt.State, verb rune) {
 	default:
 		_, _ = io.WriteString(f, e.Error())
 	}
+}
+
+// Format prints Error() for every verb; %#v shows the fields, redacted.
+func (e ResultError) Format(f fmt.State, verb rune) {
+	switch {
+	case verb == 'v' && f.Flag('#'):
+		fmt.Fprintf(f, "&authenta.ResultError{Job:{ID:%q}, Name:%q, Message:%q}", e.jobID(), scrubLine(e.Name, maxCodeLen), scrubLine(e.Message, maxMessageLen))
+	case verb == 'q':
+		_, _ = io.WriteString(f, strconv.Quote(e.Error()))
+	default:
+		_, _ = io.WriteString(f, e.Error())
+	}
+}
+
+// LogValue logs the job's id, the model's error name and message, redacted.
+func (e ResultError) LogValue() slog.Value {
+	attrs := make([]slog.Attr, 0, 3)
+	if id := e.jobID(); id != "" {
+		attrs = append(attrs, slog.String("jobId", id))
+	}
+	if e.Name != "" {
+		attrs = append(attrs, slog.String("name", scrubLine(e.Name, maxCodeLen)))
+	}
+	if e.Message != "" {
+		attrs = append(attrs, slog.String("message", scrubLine(e.Message, maxMessageLen)))
+	}
+	return slog.GroupValue(attrs...)
 }

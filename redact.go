@@ -327,6 +327,7 @@ func (j *Job) redacted() Job {
 		}
 	}
 	r.InlineResult = redactJSON(j.InlineResult)
+	r.Raw = redactJSON(j.Raw)
 	return r
 }
 
