@@ -107,6 +107,7 @@ func (j *Job) decodeKept(b []byte) error {
 	}
 	return nil
 }
+
 // ownedDecoder is a response type that may keep the body it decodes.
 type ownedDecoder interface{ decodeOwned(b []byte) error }
 
