@@ -364,14 +364,22 @@ func (l JobList) LogValue() slog.Value {
 // Format prints the error's Error() for every verb, and for %#v its fields
 // without the body (which may echo a presigned signature).
 func (e APIError) Format(f fmt.State, verb rune) {
+	formatError(f, verb, &e, func() string {
+		return fmt.Sprintf("&authenta.APIError{StatusCode:%d, Code:%q, Message:%q, RequestID:%q, RetryAfter:%d, Body:[%d bytes %s]}",
+			e.StatusCode, oneLine(e.Code, maxCodeLen), oneLine(e.Message, maxMessageLen), oneLine(e.RequestID, maxRequestIDLen), e.RetryAfter, len(e.Body), redacted)
+	})
+}
+
+// formatError is the Format of the SDK's errors: Error() for every verb
+// (quoted for %q), and for %#v the redacted fields goString gives.
+func formatError(f fmt.State, verb rune, err error, goString func() string) {
 	switch {
 	case verb == 'v' && f.Flag('#'):
-		fmt.Fprintf(f, "&authenta.APIError{StatusCode:%d, Code:%q, Message:%q, RequestID:%q, RetryAfter:%d, Body:[%d bytes %s]}",
-			e.StatusCode, oneLine(e.Code, maxCodeLen), oneLine(e.Message, maxMessageLen), oneLine(e.RequestID, maxRequestIDLen), e.RetryAfter, len(e.Body), redacted)
+		_, _ = io.WriteString(f, goString())
 	case verb == 'q':
-		_, _ = io.WriteString(f, strconv.Quote(e.Error()))
+		_, _ = io.WriteString(f, strconv.Quote(err.Error()))
 	default:
-		_, _ = io.WriteString(f, e.Error())
+		_, _ = io.WriteString(f, err.Error())
 	}
 }
 
@@ -423,48 +431,33 @@ func (e JobError) LogValue() slog.Value {
 
 // Format prints Error() for every verb; %#v shows the fields, redacted.
 func (e JobError) Format(f fmt.State, verb rune) {
-	switch {
-	case verb == 'v' && f.Flag('#'):
+	formatError(f, verb, &e, func() string {
 		var id string
 		var st Status
 		if e.Job != nil {
 			id, st = e.Job.ID, e.Job.Status
 		}
-		fmt.Fprintf(f, "&authenta.JobError{Job:{ID:%q Status:%q}, Message:%q}", oneLine(id, maxRequestIDLen), st, scrubLine(e.Message, maxMessageLen))
-	case verb == 'q':
-		_, _ = io.WriteString(f, strconv.Quote(e.Error()))
-	default:
-		_, _ = io.WriteString(f, e.Error())
-	}
+		return fmt.Sprintf("&authenta.JobError{Job:{ID:%q Status:%q}, Message:%q}", oneLine(id, maxRequestIDLen), st, scrubLine(e.Message, maxMessageLen))
+	})
 }
 
 // Format prints Error() for every verb; %#v shows the fields, redacted.
 func (e StepError) Format(f fmt.State, verb rune) {
-	switch {
-	case verb == 'v' && f.Flag('#'):
+	formatError(f, verb, &e, func() string {
 		job := "nil"
 		if e.Job != nil {
 			job = fmt.Sprintf("&{ID:%q Status:%q}", oneLine(e.Job.ID, maxRequestIDLen), e.Job.Status)
 		}
-		fmt.Fprintf(f, "&authenta.StepError{Step:%q, JobID:%q, Err:%q, Cleanup:%q, Removed:%t, Job:%s}",
+		return fmt.Sprintf("&authenta.StepError{Step:%q, JobID:%q, Err:%q, Cleanup:%q, Removed:%t, Job:%s}",
 			oneLine(e.Step, maxCodeLen), oneLine(e.JobID, maxRequestIDLen), errorText(e.Err), errorText(e.Cleanup), e.Removed, job)
-	case verb == 'q':
-		_, _ = io.WriteString(f, strconv.Quote(e.Error()))
-	default:
-		_, _ = io.WriteString(f, e.Error())
-	}
+	})
 }
 
 // Format prints Error() for every verb; %#v shows the fields, redacted.
 func (e ResultError) Format(f fmt.State, verb rune) {
-	switch {
-	case verb == 'v' && f.Flag('#'):
-		fmt.Fprintf(f, "&authenta.ResultError{Job:{ID:%q}, Name:%q, Message:%q}", e.jobID(), scrubLine(e.Name, maxCodeLen), scrubLine(e.Message, maxMessageLen))
-	case verb == 'q':
-		_, _ = io.WriteString(f, strconv.Quote(e.Error()))
-	default:
-		_, _ = io.WriteString(f, e.Error())
-	}
+	formatError(f, verb, &e, func() string {
+		return fmt.Sprintf("&authenta.ResultError{Job:{ID:%q}, Name:%q, Message:%q}", e.jobID(), scrubLine(e.Name, maxCodeLen), scrubLine(e.Message, maxMessageLen))
+	})
 }
 
 // LogValue logs the job's id, the model's error name and message, redacted.
