@@ -21,7 +21,9 @@
 // creates a job, streams the file to its presigned upload URL, finalizes
 // the job, waits for it and fetches the result. If a step after the job's
 // creation fails, Detect removes the job so that nothing is left half-made
-// on the server, and returns a *StepError naming the step.
+// on the server, and returns a *StepError naming the step. A job that
+// completed is never removed (its credits are spent): when its result
+// cannot be fetched, the *StepError carries the job for Jobs.Result later.
 //
 // # The jobs API
 //
@@ -73,7 +75,18 @@
 //
 // The API key goes only to the exact origin (scheme, host and port) of the
 // base URL. Neither the key nor a presigned URL's query string appears in
-// logs (WithLogger), error strings, or fmt output of the SDK's values.
+// logs (WithLogger), error strings, fmt output, slog records (every type
+// holding a URL is a slog.LogValuer) or the JSON of the SDK's values, with
+// one deliberate exception: a CreatedJob marshals with its upload URLs, for
+// another process to upload with.
+//
+// # Flaky networks
+//
+// A response body the SDK decodes is read inside its attempt: a body cut by
+// the network is retried like any connection error where the request may
+// be retried, and does not end a wait. A body that stalls is abandoned
+// after WithReadIdleTimeout. Decoding is bounded by a budget proportional
+// to the body's size.
 //
 // # Testing
 //

@@ -128,22 +128,24 @@ func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("authenta: ")
 	b.WriteString(strconv.Itoa(e.StatusCode))
-	if e.Code != "" {
+	// The fields were made one clean line when decoded; an APIError built
+	// elsewhere is cleaned here (no allocation when already clean).
+	if code := oneLine(e.Code, maxCodeLen); code != "" {
 		b.WriteByte(' ')
-		b.WriteString(e.Code)
+		b.WriteString(code)
 	}
-	if e.Message != "" {
+	if msg := oneLine(e.Message, maxMessageLen); msg != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Message)
+		b.WriteString(msg)
 	}
 	if e.RetryAfter > 0 {
 		b.WriteString(" (retry after ")
 		b.WriteString(e.RetryAfter.String())
 		b.WriteByte(')')
 	}
-	if e.RequestID != "" {
+	if id := oneLine(e.RequestID, maxRequestIDLen); id != "" {
 		b.WriteString(" (request id ")
-		b.WriteString(e.RequestID)
+		b.WriteString(id)
 		b.WriteByte(')')
 	}
 	return b.String()

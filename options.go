@@ -26,6 +26,7 @@ type settings struct {
 	userAgent      string
 	logger         *slog.Logger
 	headerTimeout  time.Duration
+	readIdle       time.Duration // 0: unbounded
 	uploadRetries  int
 	noEnvironment  bool
 	facesPath      string // the face-indexing prefix (WithFacesPath)
@@ -38,6 +39,7 @@ func defaultSettings() settings {
 		retryWaitMin:  500 * time.Millisecond,
 		retryWaitMax:  8 * time.Second,
 		headerTimeout: 2 * time.Minute,
+		readIdle:      defaultReadIdle,
 		uploadRetries: -1, // same as maxRetries
 		facesPath:     DefaultFacesPath,
 	}

@@ -70,26 +70,48 @@ func (c *Client) putPresigned(ctx context.Context, target string, header http.He
 		req.Header[k] = v
 	}
 	req.ContentLength = size
-	switch ra, ok := body.(io.ReaderAt); {
+	ra, off, err := inspectBody(what+": the body", body, size)
+	if err != nil {
+		return err
+	}
+	// A body that may block is pumped, so that the context ends the call
+	// whatever its Read does (see pumpBody).
+	pump := mayBlock(body)
+	var (
+		mu    sync.Mutex
+		pumps []*pumpBody
+	)
+	wrap := func(r io.Reader) io.ReadCloser {
+		er := &exactReader{r: r, left: size}
+		if !pump {
+			return io.NopCloser(er)
+		}
+		p := newPumpBody(ctx, er)
+		mu.Lock()
+		pumps = append(pumps, p)
+		mu.Unlock()
+		return p
+	}
+	// The transport closes the bodies it sent; a transport that does not
+	// must not leave pumps behind.
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, p := range pumps {
+			_ = p.Close()
+		}
+	}()
+	switch {
 	case size == 0:
 		req.Body = http.NoBody
-	case ok:
-		var off int64
-		if sk, ok := body.(io.Seeker); ok {
-			if off, err = sk.Seek(0, io.SeekCurrent); err != nil {
-				return fmt.Errorf("authenta: %s: %w", what, err)
-			}
-		}
-		if n, known := sizeOf(body); known && n-off < size {
-			return fmt.Errorf("%w: %s: the body holds %d bytes, not the %d declared", ErrInvalidArgument, what, max(n-off, 0), size)
-		}
+	case ra != nil:
 		req.GetBody = func() (io.ReadCloser, error) {
-			return io.NopCloser(&exactReader{r: io.NewSectionReader(ra, off, size), left: size}), nil
+			return wrap(io.NewSectionReader(ra, off, size)), nil
 		}
 		req.Body, _ = req.GetBody()
 	default:
 		// Read once: no GetBody, and the retry policy is told not to try.
-		req.Body = io.NopCloser(&exactReader{r: body, left: size})
+		req.Body = wrap(body)
 		req = req.WithContext(retry.WithMark(ctx, retry.Once))
 	}
 	resp, err := c.send(c.storage, req, scopeStorage, cs)
@@ -111,6 +133,9 @@ func checkUpload(u Upload, body io.Reader, size int64, contentType string) (stri
 		return "", fmt.Errorf("%w: nil upload body", ErrInvalidArgument)
 	case strings.TrimSpace(contentType) == "":
 		return "", fmt.Errorf("%w: upload needs the content type declared at create", ErrInvalidArgument)
+	}
+	if err := checkContentType(contentType); err != nil {
+		return "", err
 	}
 	pu, err := url.Parse(raw)
 	if err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
