@@ -89,6 +89,16 @@ func sdkClient(tb testing.TB, base string, hc *http.Client) *authenta.Client {
 	return c
 }
 
+// benchClient returns an SDK client for base over its own clone of
+// http.DefaultTransport, with enough idle connections for any benchmark.
+func benchClient(tb testing.TB, base string) *authenta.Client {
+	tb.Helper()
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 512
+	tb.Cleanup(tr.CloseIdleConnections)
+	return sdkClient(tb, base, &http.Client{Transport: tr})
+}
+
 // sdkGetter returns one Jobs.Get of job 3140, checked.
 func sdkGetter(c *authenta.Client) func() error {
 	ctx := context.Background()
