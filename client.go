@@ -381,6 +381,9 @@ func (c *Client) scrubKey(s string) string { return c.key.scrubFrom(s) }
 // drainClose reads a little of what is left of a body, so the connection
 // can be reused, and closes it.
 func drainClose(b io.ReadCloser) {
+	if b == http.NoBody { // read already inside the attempt
+		return
+	}
 	_, _ = io.CopyN(io.Discard, b, 4<<10)
 	_ = b.Close()
 }
