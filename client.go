@@ -40,6 +40,12 @@ type Client struct {
 	apiRetries, storageRetries int
 
 	clock clock
+
+	wait     WaitOptions // WithWaitOptions
+	cleanups *cleanups   // Detect's background removals of jobs (see Close)
+	// ownTransport is the transport NewClient made, if it made one: Close
+	// closes its idle connections.
+	ownTransport *http.Transport
 }
 
 // NewClient returns a Client configured by opts. Without WithAPIKey it
@@ -84,6 +90,8 @@ func NewClient(opts ...Option) (*Client, error) {
 		userAgent: userAgent(s.userAgent),
 		logger:    s.logger,
 		clock:     realClock{},
+		wait:      s.wait,
+		cleanups:  new(cleanups),
 	}
 
 	hc := s.httpClient
@@ -92,6 +100,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		baseRT = hc.Transport
 	} else {
 		baseRT = defaultTransport(s.headerTimeout)
+		c.ownTransport, _ = baseRT.(*http.Transport)
 	}
 	lower := &sdkTransport{base: baseRT, logger: s.logger, key: key}
 	uploadRetries := s.uploadRetries
@@ -99,8 +108,12 @@ func NewClient(opts ...Option) (*Client, error) {
 		uploadRetries = s.maxRetries
 	}
 	c.apiRetries, c.storageRetries = s.maxRetries, uploadRetries
-	c.api = c.retryClient(hc, newBearerTransport(lower, s.apiKey, base), s, s.maxRetries)
-	c.storage = c.retryClient(hc, lower, s, uploadRetries)
+	// Each attempt goes down: retries, rate limit (API only), middleware,
+	// auth (API only), sdkTransport, the base transport. Middleware sits
+	// above auth so that it never sees the key.
+	apiRT := withRateLimit(withMiddleware(newBearerTransport(lower, s.apiKey, base), s.middleware), s.rate)
+	c.api = c.retryClient(hc, apiRT, s, s.maxRetries)
+	c.storage = c.retryClient(hc, withMiddleware(lower, s.middleware), s, uploadRetries)
 	c.Jobs = &JobsService{c: c}
 	return c, nil
 }

@@ -29,6 +29,10 @@ type settings struct {
 	uploadRetries  int
 	noEnvironment  bool
 	keySet, urlSet bool
+
+	middleware []Middleware  // WithMiddleware, outermost first
+	wait       WaitOptions   // WithWaitOptions: the default of every wait
+	rate       *rateSettings // WithRateLimit; nil: no limit
 }
 
 func defaultSettings() settings {

@@ -42,6 +42,11 @@ func (s *JobsService) Upload(ctx context.Context, u Upload, body io.Reader, size
 }
 
 func (s *JobsService) upload(ctx context.Context, u Upload, body io.Reader, size int64, contentType string, cs *callSettings) error {
+	return s.uploadWith(ctx, u, body, size, contentType, cs, nil)
+}
+
+// uploadWith is upload, reporting each attempt's progress to p (nil: none).
+func (s *JobsService) uploadWith(ctx context.Context, u Upload, body io.Reader, size int64, contentType string, cs *callSettings, p *progress) error {
 	target, err := checkUpload(u, body, size, contentType)
 	if err != nil {
 		return err
@@ -58,6 +63,7 @@ func (s *JobsService) upload(ctx context.Context, u Upload, body io.Reader, size
 	switch ra, ok := body.(io.ReaderAt); {
 	case size == 0:
 		req.Body = http.NoBody
+		p.reader(nil) // reports the total, 0
 	case ok:
 		var off int64
 		if sk, ok := body.(io.Seeker); ok {
@@ -69,12 +75,12 @@ func (s *JobsService) upload(ctx context.Context, u Upload, body io.Reader, size
 			return fmt.Errorf("%w: upload %s: the body holds %d bytes, not the %d declared", ErrInvalidArgument, u.Slot, max(n-off, 0), size)
 		}
 		req.GetBody = func() (io.ReadCloser, error) {
-			return io.NopCloser(&exactReader{r: io.NewSectionReader(ra, off, size), left: size}), nil
+			return io.NopCloser(p.reader(&exactReader{r: io.NewSectionReader(ra, off, size), left: size})), nil
 		}
 		req.Body, _ = req.GetBody()
 	default:
 		// Read once: no GetBody, and the retry policy is told not to try.
-		req.Body = io.NopCloser(&exactReader{r: body, left: size})
+		req.Body = io.NopCloser(p.reader(&exactReader{r: body, left: size}))
 		req = req.WithContext(retry.WithMark(ctx, retry.Once))
 	}
 	resp, err := s.c.send(s.c.storage, req, scopeStorage, cs)

@@ -10,7 +10,8 @@ import (
 	"time"
 )
 
-// WaitOptions tunes Wait.
+// WaitOptions tunes Wait. Zero fields take the client's defaults (see
+// WithWaitOptions), then the package's.
 type WaitOptions struct {
 	MinInterval time.Duration // first poll delay; default 500ms
 	MaxInterval time.Duration // cap on the delay between polls; default 5s
@@ -75,10 +76,7 @@ func (s *JobsService) Wait(ctx context.Context, id string, opts *WaitOptions, co
 }
 
 func (s *JobsService) wait(ctx context.Context, id string, opts *WaitOptions, cs *callSettings) (*Job, error) {
-	var o WaitOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := s.c.waitOptions(opts)
 	if o.MinInterval < 0 || o.MaxInterval < 0 {
 		return nil, fmt.Errorf("%w: negative wait interval", ErrInvalidArgument)
 	}
