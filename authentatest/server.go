@@ -51,7 +51,7 @@ type Server struct {
 	outcome  Outcome
 
 	recMu sync.Mutex // guards the recording
-	reqs  []Request
+	rec   recorder
 	seq   int
 }
 
