@@ -346,7 +346,10 @@ func (c *Client) send(rc *retryablehttp.Client, req *http.Request, scope errScop
 	}
 	resp, err := rc.Do(&retryablehttp.Request{Request: req})
 	if err != nil {
-		cs.record(0, "", st.Attempts())
+		if cs.info != nil {
+			status, id := st.Last() // of an attempt before the error, if any
+			cs.record(status, c.scrubKey(id), st.Attempts())
+		}
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
 		}

@@ -34,6 +34,11 @@ func (t *sdkTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		start = time.Now()
 	}
 	resp, err := t.base.RoundTrip(r)
+	if resp != nil {
+		if st := retry.From(r.Context()); st != nil {
+			st.Saw(resp.StatusCode, responseRequestID(resp.Header)) // for ResponseInfo when the call then fails
+		}
+	}
 	if err != nil && wrote != nil && !wrote.Load() {
 		err = &retry.NotSentError{Err: err}
 	}
