@@ -263,6 +263,9 @@ func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *
 	if opts != nil {
 		o = *opts
 	}
+	if _, err := c.waitOptions(o.Wait); err != nil {
+		return nil, err
+	}
 	srcs := []*source{orig}
 	params, err := faceParameters(task, orig, o)
 	if err != nil {

@@ -41,6 +41,9 @@ func (c *Client) Resume(ctx context.Context, jobID string, wait *WaitOptions, op
 	if err := checkJobID(jobID); err != nil {
 		return nil, err
 	}
+	if _, err := c.waitOptions(wait); err != nil {
+		return nil, err
+	}
 	ctx, cs, end, err := c.startCall(ctx, opts)
 	if err != nil {
 		return nil, err

@@ -76,18 +76,9 @@ func (s *JobsService) Wait(ctx context.Context, id string, opts *WaitOptions, co
 }
 
 func (s *JobsService) wait(ctx context.Context, id string, opts *WaitOptions, cs *callSettings) (*Job, error) {
-	o := s.c.waitOptions(opts)
-	if o.MinInterval < 0 || o.MaxInterval < 0 {
-		return nil, fmt.Errorf("%w: negative wait interval", ErrInvalidArgument)
-	}
-	if o.MinInterval == 0 {
-		o.MinInterval = defaultMinInterval
-	}
-	if o.MaxInterval == 0 {
-		o.MaxInterval = max(defaultMaxInterval, o.MinInterval)
-	}
-	if o.MinInterval > o.MaxInterval {
-		return nil, fmt.Errorf("%w: MinInterval %v is above MaxInterval %v", ErrInvalidArgument, o.MinInterval, o.MaxInterval)
+	o, err := s.c.waitOptions(opts)
+	if err != nil {
+		return nil, err
 	}
 
 	clk := s.c.clock

@@ -25,9 +25,29 @@ func WithWaitOptions(o WaitOptions) Option {
 // the package defaults).
 func (c *Client) waitDefaults() WaitOptions { return c.wait }
 
-// waitOptions merges a call's WaitOptions over the client's defaults.
-// Other services' waits (Faces.WaitEnrolled) use it too.
-func (c *Client) waitOptions(call *WaitOptions) WaitOptions {
+// waitOptions merges a call's WaitOptions over the client's defaults and
+// the package's, and checks them. Other services' waits
+// (Faces.WaitEnrolled) use it too; composite calls check their wait with
+// it before they send anything.
+func (c *Client) waitOptions(call *WaitOptions) (WaitOptions, error) {
+	o := c.mergeWait(call)
+	if o.MinInterval < 0 || o.MaxInterval < 0 {
+		return o, fmt.Errorf("%w: negative wait interval", ErrInvalidArgument)
+	}
+	if o.MinInterval == 0 {
+		o.MinInterval = defaultMinInterval
+	}
+	if o.MaxInterval == 0 {
+		o.MaxInterval = max(defaultMaxInterval, o.MinInterval)
+	}
+	if o.MinInterval > o.MaxInterval {
+		return o, fmt.Errorf("%w: MinInterval %v is above MaxInterval %v", ErrInvalidArgument, o.MinInterval, o.MaxInterval)
+	}
+	return o, nil
+}
+
+// mergeWait lays a call's WaitOptions over the client's defaults.
+func (c *Client) mergeWait(call *WaitOptions) WaitOptions {
 	o := c.waitDefaults()
 	if call == nil {
 		return o
