@@ -42,21 +42,23 @@ type report struct {
 	RealConf *float64        `json:"realConfidencePercent,omitempty"`
 }
 
+const usage = `usage: detect [-task T] [-json] [-timeout D] FILE
+
+Runs FILE through an Authenta detection model and prints the verdict.
+With $AUTHENTA_API_KEY set it uses the real service; without it, the
+embedded fake platform (said on stderr). Exit status: 0 done, 1 failed,
+2 usage error.
+
+flags:
+`
+
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("detect", flag.ContinueOnError)
 	taskName := fs.String("task", "", "task type: ID, slug or model code (default: chosen from the file type)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	timeout := fs.Duration("timeout", 0, "give up after this long (default: the task's server timeout)")
 	fs.Usage = func() {
-		w := fs.Output()
-		fmt.Fprintln(w, "usage: detect [-task T] [-json] [-timeout D] FILE")
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "Runs FILE through an Authenta detection model and prints the verdict.")
-		fmt.Fprintln(w, "With $AUTHENTA_API_KEY set it uses the real service; without it, the")
-		fmt.Fprintln(w, "embedded fake platform (said on stderr). Exit status: 0 done, 1 failed,")
-		fmt.Fprintln(w, "2 usage error.")
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "flags:")
+		fmt.Fprint(fs.Output(), usage)
 		fs.PrintDefaults()
 	}
 	if err := demo.Parse(fs, args, stdout, stderr); err != nil {

@@ -45,21 +45,23 @@ type report struct {
 	SimilarityScore *float64 `json:"similarityScore,omitempty"`
 }
 
+const usage = `usage: faceintelligence [-reference REF.jpg] [-json] SELFIE
+
+Checks a selfie (image or video) with face intelligence (FI-1): liveness;
+similarity with REF when given; face swap for a video. With
+$AUTHENTA_API_KEY set it uses the real service; without it, the embedded
+fake platform (said on stderr) and, with no SELFIE, the sample files.
+Exit status: 0 done, 1 failed, 2 usage error.
+
+flags:
+`
+
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("faceintelligence", flag.ContinueOnError)
 	reference := fs.String("reference", "", "reference image of the same person, for the similarity check")
 	asJSON := fs.Bool("json", false, "print the result as one JSON object")
 	fs.Usage = func() {
-		w := fs.Output()
-		fmt.Fprintln(w, "usage: faceintelligence [-reference REF.jpg] [-json] SELFIE")
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "Checks a selfie (image or video) with face intelligence (FI-1): liveness;")
-		fmt.Fprintln(w, "similarity with REF when given; face swap for a video. With")
-		fmt.Fprintln(w, "$AUTHENTA_API_KEY set it uses the real service; without it, the embedded")
-		fmt.Fprintln(w, "fake platform (said on stderr) and, with no SELFIE, the sample files.")
-		fmt.Fprintln(w, "Exit status: 0 done, 1 failed, 2 usage error.")
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "flags:")
+		fmt.Fprint(fs.Output(), usage)
 		fs.PrintDefaults()
 	}
 	if err := demo.Parse(fs, args, stdout, stderr); err != nil {
