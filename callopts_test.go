@@ -126,7 +126,7 @@ func TestCallOptionsRefusedBeforeAnyRequest(t *testing.T) {
 // (where it could break a signature). The client is not changed.
 func TestCallHeaderReachesAPINotStorage(t *testing.T) {
 	t.Parallel()
-	srv, c := fakeServer(t)
+	srv, c := fakeServer(t, authentatest.WithSchedule(authentatest.Steps(1, 1)))
 	srv.Fail(authentatest.RouteCreate, 503) // a retried request carries it too
 	d, err := c.DetectReader(t.Context(), authenta.AIImageDetection, "a.png", bytes.NewReader([]byte("png")), 3, nil,
 		authenta.WithCallHeader("x-request-id", "inbound-42"), authenta.WithCallHeader("X-Tenant", "acme"))
@@ -146,8 +146,8 @@ func TestCallHeaderReachesAPINotStorage(t *testing.T) {
 			assert.Empty(t, r.Header.Get("X-Tenant"))
 		}
 	}
-	assert.GreaterOrEqual(t, api, 5) // create (twice), finalize, polls
-	assert.Equal(t, 2, storage)      // upload, result
+	assert.Equal(t, 6, api)     // create (twice), finalize, 3 polls
+	assert.Equal(t, 2, storage) // upload, result
 	// A later call without the option sends no such header.
 	srv.ResetRequests()
 	_, err = c.Jobs.Get(t.Context(), d.Job.ID)
