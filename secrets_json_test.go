@@ -122,6 +122,10 @@ func TestJSONHasNoSecrets(t *testing.T) {
 		"DetectOptions":     authenta.DetectOptions{Reference: "r.jpg", OnCreated: func(*authenta.Job) {}},
 		"WaitOptions":       authenta.WaitOptions{MinInterval: time.Second},
 		"NewAPIError":       authenta.NewAPIError(403, "SignatureDoesNotMatch", "bad "+f.created.Uploads[0].URL),
+		"CallOption":        authenta.WithCallHeader("X-Request-Id", "x"),
+		"Option":            authenta.WithAPIKey(secretKey),
+		"Middleware":        authenta.Middleware(nil),
+		"ErrCleanupPending": authenta.ErrCleanupPending,
 	}
 	for name, v := range values {
 		checkJSON(t, f.secrets, name, v)
