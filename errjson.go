@@ -11,7 +11,7 @@ import (
 
 // MarshalJSON writes the error's status, code, message, request id and
 // Retry-After (in seconds), without its raw body.
-func (e *APIError) MarshalJSON() ([]byte, error) {
+func (e APIError) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		StatusCode int     `json:"statusCode"`
 		Code       string  `json:"code,omitempty"`
@@ -19,12 +19,12 @@ func (e *APIError) MarshalJSON() ([]byte, error) {
 		RequestID  string  `json:"requestId,omitempty"`
 		RetryAfter float64 `json:"retryAfterSeconds,omitempty"`
 		Error      string  `json:"error"`
-	}{e.StatusCode, e.Code, e.Message, e.RequestID, e.RetryAfter.Seconds(), e.Error()})
+	}{e.StatusCode, e.Code, e.Message, e.RequestID, e.RetryAfter.Seconds(), (&e).Error()})
 }
 
 // MarshalJSON writes the step, slot, job id, removal outcome and the
 // error's text.
-func (e *StepError) MarshalJSON() ([]byte, error) {
+func (e StepError) MarshalJSON() ([]byte, error) {
 	out := struct {
 		Step    string `json:"step"`
 		Slot    string `json:"slot,omitempty"`
@@ -32,7 +32,7 @@ func (e *StepError) MarshalJSON() ([]byte, error) {
 		Removed bool   `json:"removed"`
 		Cleanup string `json:"cleanup,omitempty"`
 		Error   string `json:"error"`
-	}{Step: e.Step, Slot: e.Slot, JobID: e.JobID, Removed: e.Removed, Error: e.Error()}
+	}{Step: e.Step, Slot: e.Slot, JobID: e.JobID, Removed: e.Removed, Error: (&e).Error()}
 	if e.Cleanup != nil {
 		out.Cleanup = redactURLs(e.Cleanup.Error())
 	}
@@ -40,13 +40,13 @@ func (e *StepError) MarshalJSON() ([]byte, error) {
 }
 
 // MarshalJSON writes the job's id and status and the error's text.
-func (e *JobError) MarshalJSON() ([]byte, error) {
+func (e JobError) MarshalJSON() ([]byte, error) {
 	out := struct {
 		JobID   string `json:"jobId,omitempty"`
 		Status  Status `json:"status,omitempty"`
 		Message string `json:"message,omitempty"`
 		Error   string `json:"error"`
-	}{Message: scrubLine(e.Message, 300), Error: e.Error()}
+	}{Message: scrubLine(e.Message, 300), Error: (&e).Error()}
 	if e.Job != nil {
 		out.JobID, out.Status = e.Job.ID, e.Job.Status
 	}
