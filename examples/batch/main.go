@@ -217,5 +217,5 @@ func analyse(ctx context.Context, client *authenta.Client, taskName, file string
 	}
 	o.jobID = d.Job.ID
 	o.verdict = demo.Verdict(d.Result)
-	o.fake = d.Result.IsDeepFake != nil && *d.Result.IsDeepFake
+	o.fake = d.Result.Verdict() == authenta.VerdictFake
 }
