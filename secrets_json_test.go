@@ -149,7 +149,8 @@ func TestJSONHasNoSecrets(t *testing.T) {
 }
 
 // TestJSONHasNoSecretsJobTypes covers the job and result types (Job,
-// Artifact, Detection, Result, JobList), whose redacting, camelCase
+// Artifact, Detection, Result, JobList, and ResultError, which holds a
+// job), whose redacting, camelCase
 // MarshalJSON is issue 7's. CreatedJob and Upload keep their upload URLs on
 // purpose (another process needs them): they are checked to keep them.
 func TestJSONHasNoSecretsJobTypes(t *testing.T) {
@@ -170,6 +171,7 @@ func TestJSONHasNoSecretsJobTypes(t *testing.T) {
 		"JobList":          f.list,
 		"Result":           f.detection.Result,
 		"Result with URLs": res,
+		"ResultError":      &authenta.ResultError{Job: f.job, Name: "OutOfMemoryError", Message: "see " + heat},
 	}
 	for name, v := range values {
 		checkJSON(t, f.secrets, name, v)
