@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -76,7 +75,9 @@ const (
 
 // StepError is the error of a Detect step. It names the step, keeps the
 // job's ID when the job was created, and unwraps to the step's error, so
-// sentinels still match (errors.Is(err, ErrInsufficientBalance)).
+// sentinels still match (errors.Is(err, ErrInsufficientBalance)). The face
+// indexing calls use it too, without a job: their steps are "enrol",
+// "enrol subject S: upload face F (NAME)" and "search".
 type StepError struct {
 	Step    string // one of StepCreate, StepUpload, StepFinalize, StepWait, StepResult
 	Slot    string // the input's slot for StepUpload ("original", "reference"), else empty
@@ -85,27 +86,41 @@ type StepError struct {
 	Cleanup error // the error of removing the job, if that failed too
 	// Removed reports whether Detect removed the job it created.
 	Removed bool
+	// Job is the job as last seen, when there is one worth keeping: for a
+	// failed result step, the completed job, which Detect never removes
+	// (its credits are spent); fetch its result later with Jobs.Result.
+	Job *Job
 }
 
 func (e *StepError) Error() string {
 	var b strings.Builder
 	b.WriteString("authenta: ")
-	b.WriteString(e.Step)
+	step := oneLine(e.Step, 64)
 	if e.Slot != "" {
-		b.WriteString(" " + e.Slot)
+		step += " " + oneLine(e.Slot, 64)
+	}
+	b.WriteString(step)
+	msg := "unknown error"
+	if e.Err != nil {
+		msg = strings.TrimPrefix(errorText(e.Err), "authenta: ")
+		// The step's own error may name the step too ("upload original:").
+		msg = strings.TrimPrefix(msg, step+": ")
 	}
 	b.WriteString(": ")
-	b.WriteString(strings.TrimPrefix(e.Err.Error(), "authenta: "))
+	b.WriteString(msg)
+	id := oneLine(e.JobID, maxRequestIDLen)
 	switch {
-	case e.JobID == "":
+	case id == "":
 	case e.Removed:
-		b.WriteString(" (job " + e.JobID + " removed)")
+		b.WriteString(" (job " + id + " removed)")
 	case errors.Is(e.Cleanup, ErrCleanupPending):
-		b.WriteString(" (job " + e.JobID + " being removed in the background)")
+		b.WriteString(" (job " + id + " being removed in the background)")
 	case e.Cleanup != nil:
-		b.WriteString(" (job " + e.JobID + " left on the server: " + strings.TrimPrefix(e.Cleanup.Error(), "authenta: ") + ")")
+		b.WriteString(" (job " + id + " left on the server: " + strings.TrimPrefix(errorText(e.Cleanup), "authenta: ") + ")")
+	case e.Job != nil && e.Job.Status == StatusCompleted:
+		b.WriteString(" (job " + id + " completed and kept on the server)")
 	default:
-		b.WriteString(" (job " + e.JobID + ")")
+		b.WriteString(" (job " + id + ")")
 	}
 	return b.String()
 }
@@ -125,14 +140,17 @@ const cleanupTimeout = 15 * time.Second
 // streams every input to its presigned URL concurrently, finalizes, waits
 // and fetches the result.
 //
-// If a step after creation fails, Detect cancels and deletes the job it
-// made (best effort, on a fresh context bounded to 15 seconds; see
-// KeepJobOnError) and returns a *StepError that names the step and still
-// matches the underlying sentinel. When ctx ends (a cancelled request, a
-// shutting-down service), Detect returns at once: the removal goes on in
-// the background, StepError.Cleanup matches ErrCleanupPending,
-// DetectOptions.OnCleanup hears the outcome, and Client.Close waits for it. Without a deadline on ctx, the wait is bounded by
-// the task type's server timeout plus two minutes.
+// If a step after creation fails before the job completed, Detect cancels
+// and deletes the job it made (best effort, on a fresh context bounded to
+// 15 seconds; see KeepJobOnError) and returns a *StepError that names the
+// step and still matches the underlying sentinel. When ctx ends (a
+// cancelled request, a shutting-down service), Detect returns at once: the
+// removal goes on in the background, StepError.Cleanup matches
+// ErrCleanupPending, DetectOptions.OnCleanup hears the outcome, and
+// Client.Close waits for it. A job that completed is never removed: when
+// its result cannot be fetched, the *StepError (step "result") carries the
+// job in its Job field, for Jobs.Result later. Without a deadline on ctx,
+// the wait is bounded by the task type's server timeout plus two minutes.
 func (c *Client) Detect(ctx context.Context, task TaskType, path string, opts *DetectOptions, copts ...CallOption) (*Detection, error) {
 	if err := checkDetect(ctx, task, opts); err != nil {
 		return nil, err
@@ -176,6 +194,11 @@ func (c *Client) DetectReader(ctx context.Context, task TaskType, name string, r
 	}
 	ct, err := contentTypeOf(base, opts.contentType())
 	if err != nil {
+		return nil, err
+	}
+	// How the reader will be read is settled now, before the job exists: a
+	// reader shorter than size is refused, and a pipe is streamed once.
+	if _, _, err := inspectBody("DetectReader: the reader", r, size); err != nil {
 		return nil, err
 	}
 	return c.detect(ctx, task, &source{slot: SlotOriginal, name: base, contentType: ct, r: r, size: size}, opts, cs)
@@ -226,7 +249,16 @@ func openSource(slot, path, override string) (*source, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	// Stat before open: opening a FIFO blocks until a writer comes, and a
+	// device may do anything. Only a regular file is opened, and without
+	// blocking should it have been swapped for a FIFO since (see openFile).
+	switch fi, err := os.Stat(path); {
+	case err != nil:
+		return nil, fmt.Errorf("%w: %s file: %w", ErrInvalidArgument, slot, err)
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%w: %s file %q is not a regular file", ErrInvalidArgument, slot, path)
+	}
+	f, err := openFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s file: %w", ErrInvalidArgument, slot, err)
 	}
@@ -248,6 +280,9 @@ func openSource(slot, path, override string) (*source, error) {
 
 func contentTypeOf(name, override string) (string, error) {
 	if override != "" {
+		if err := checkContentType(override); err != nil {
+			return "", err
+		}
 		return override, nil
 	}
 	ct := ContentTypeFor(name)
@@ -314,7 +349,12 @@ func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *
 	}
 	fin, err := c.Jobs.job(ctx, http.MethodPost, job.ID, "/finalize", cs)
 	if err != nil {
-		return fail(StepFinalize, "", err, false)
+		// A finalize whose answer was cut reached the server: the job is
+		// queued, so wait for it rather than remove it.
+		var lost *answerLostError
+		if !errors.As(err, &lost) {
+			return fail(StepFinalize, "", err, false)
+		}
 	}
 	if o.OnFinalized != nil {
 		o.OnFinalized(finalizedJob(job, fin))
@@ -340,7 +380,9 @@ func (c *Client) finish(ctx context.Context, task TaskType, id string, wait *Wai
 	}
 	res, err := c.Jobs.result(ctx, done, cs)
 	if err != nil {
-		return fail(StepResult, err, false)
+		// The job completed: its credits are spent and its result exists.
+		// Never remove it; hand it back so the result can be fetched later.
+		return nil, &StepError{Step: StepResult, JobID: done.ID, Job: done, Err: err}
 	}
 	return &Detection{Job: done, Result: res}, nil
 }
@@ -350,6 +392,7 @@ func (c *Client) finish(ctx context.Context, task TaskType, id string, wait *Wai
 // the job as created.
 func finalizedJob(created, fin *Job) *Job {
 	j := *created
+	j.Status, j.RawStatus = StatusQueued, "" // what finalize does, when its answer was lost
 	if fin != nil {
 		if fin.Status != "" {
 			j.Status, j.RawStatus = fin.Status, fin.RawStatus
@@ -400,14 +443,6 @@ func faceParameters(task TaskType, orig *source, o DetectOptions) (map[string]an
 // uploadAll uploads every source to its slot's URL, concurrently. The first
 // failure cancels the others; it returns the failed input's slot.
 func (c *Client) uploadAll(ctx context.Context, created *CreatedJob, srcs []*source, cs *callSettings, onProgress func(slot string, sent, total int64)) (string, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg       sync.WaitGroup
-		once     sync.Once
-		failSlot string
-		failErr  error
-	)
 	uploads := make([]Upload, len(srcs))
 	for i, s := range srcs {
 		u, ok := created.Upload(s.slot)
@@ -416,16 +451,12 @@ func (c *Client) uploadAll(ctx context.Context, created *CreatedJob, srcs []*sou
 		}
 		uploads[i] = u
 	}
-	for i, s := range srcs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			p := newProgress(onProgress, s.slot, s.size)
-			if err := c.Jobs.uploadWith(ctx, uploads[i], s.r, s.size, s.contentType, cs, p); err != nil {
-				once.Do(func() { failSlot, failErr = s.slot, err; cancel() })
-			}
-		}()
+	i, err := firstFailure(ctx, len(srcs), func(ctx context.Context, i int) error {
+		s := srcs[i]
+		return c.Jobs.uploadWith(ctx, uploads[i], s.r, s.size, s.contentType, cs, newProgress(onProgress, s.slot, s.size))
+	})
+	if err != nil {
+		return srcs[i].slot, err
 	}
-	wg.Wait()
-	return failSlot, failErr
+	return "", nil
 }

@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 )
 
-// The SDK's errors marshal to camelCase JSON made of their printed,
+// The SDK's errors (APIError, StepError, JobError, ResultError) marshal
+// to camelCase JSON made of their printed,
 // redacted text, so that a service that returns or logs an error as JSON
 // shows no API key and no presigned query string. APIError.Body (the raw
 // answer, which may echo a signature) is never marshalled.
@@ -47,6 +48,22 @@ func (e JobError) MarshalJSON() ([]byte, error) {
 		Message string `json:"message,omitempty"`
 		Error   string `json:"error"`
 	}{Message: scrubLine(e.Message, 300), Error: (&e).Error()}
+	if e.Job != nil {
+		out.JobID, out.Status = e.Job.ID, e.Job.Status
+	}
+	return json.Marshal(out)
+}
+
+// MarshalJSON writes the job's id and status, the model's error name and
+// message, and the error's text, URL query strings redacted.
+func (e ResultError) MarshalJSON() ([]byte, error) {
+	out := struct {
+		JobID   string `json:"jobId,omitempty"`
+		Status  Status `json:"status,omitempty"`
+		Name    string `json:"name,omitempty"`
+		Message string `json:"message,omitempty"`
+		Error   string `json:"error"`
+	}{Name: scrubLine(e.Name, maxCodeLen), Message: scrubLine(e.Message, maxMessageLen), Error: (&e).Error()}
 	if e.Job != nil {
 		out.JobID, out.Status = e.Job.ID, e.Job.Status
 	}

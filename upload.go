@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/phospheneai/authenta-go/internal/retry"
 )
@@ -45,8 +46,8 @@ func (s *JobsService) upload(ctx context.Context, u Upload, body io.Reader, size
 	return s.uploadWith(ctx, u, body, size, contentType, cs, nil)
 }
 
-// uploadWith is upload, reporting each attempt's progress to p (nil: none).
-func (s *JobsService) uploadWith(ctx context.Context, u Upload, body io.Reader, size int64, contentType string, cs *callSettings, p *progress) error {
+// uploadWith is upload, reporting each attempt's progress to prog (nil: none).
+func (s *JobsService) uploadWith(ctx context.Context, u Upload, body io.Reader, size int64, contentType string, cs *callSettings, prog *progress) error {
 	target, err := checkUpload(u, body, size, contentType)
 	if err != nil {
 		return err
@@ -54,36 +55,79 @@ func (s *JobsService) uploadWith(ctx context.Context, u Upload, body io.Reader, 
 	if !u.ExpiresAt.IsZero() && !s.c.clock.Now().Before(u.ExpiresAt) {
 		return fmt.Errorf("%w: slot %q expired at %s; create the job again", ErrUploadURLExpired, u.Slot, u.ExpiresAt.Format("2006-01-02T15:04:05Z07:00"))
 	}
+	return s.c.putPresignedWith(ctx, target, http.Header{"Content-Type": {contentType}}, body, size, "upload "+u.Slot, cs, prog)
+}
+
+// putPresigned streams size bytes of body to a presigned URL with a PUT:
+// the headers given and no others of the SDK's but User-Agent (never
+// Authorization: the storage client has no auth layer), and an explicit
+// Content-Length (presigned PUTs refuse chunked bodies). The body is never
+// buffered. A body that is an io.ReaderAt is read from its current offset
+// (0 when it is not also an io.Seeker) and re-read from there on each
+// retry; any other reader is sent once, without retries, and must hold at
+// least size bytes. what names the upload in errors about the body.
+func (c *Client) putPresigned(ctx context.Context, target string, header http.Header, body io.Reader, size int64, what string, cs *callSettings) error {
+	return c.putPresignedWith(ctx, target, header, body, size, what, cs, nil)
+}
+
+// putPresignedWith is putPresigned, reporting each attempt's progress to
+// prog (nil: none).
+func (c *Client) putPresignedWith(ctx context.Context, target string, header http.Header, body io.Reader, size int64, what string, cs *callSettings, prog *progress) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, target, nil)
 	if err != nil {
 		return fmt.Errorf("%w: upload URL: %s", ErrInvalidArgument, redactURLs(err.Error()))
 	}
-	req.Header.Set("Content-Type", contentType)
+	for k, v := range header {
+		req.Header[k] = v
+	}
 	req.ContentLength = size
-	switch ra, ok := body.(io.ReaderAt); {
+	ra, off, err := inspectBody(what+": the body", body, size)
+	if err != nil {
+		return err
+	}
+	// A body that may block is pumped, so that the context ends the call
+	// whatever its Read does (see pumpBody).
+	pump := mayBlock(body)
+	var (
+		mu    sync.Mutex
+		pumps []*pumpBody
+	)
+	wrap := func(r io.Reader) io.ReadCloser {
+		// Each body is one attempt: progress restarts from 0.
+		er := prog.reader(&exactReader{r: r, left: size})
+		if !pump {
+			return io.NopCloser(er)
+		}
+		p := newPumpBody(ctx, er)
+		mu.Lock()
+		pumps = append(pumps, p)
+		mu.Unlock()
+		return p
+	}
+	// The transport closes the bodies it sent; a transport that does not
+	// must not leave pumps behind.
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, p := range pumps {
+			_ = p.Close()
+		}
+	}()
+	switch {
 	case size == 0:
 		req.Body = http.NoBody
-		p.reader(nil) // reports the total, 0
-	case ok:
-		var off int64
-		if sk, ok := body.(io.Seeker); ok {
-			if off, err = sk.Seek(0, io.SeekCurrent); err != nil {
-				return fmt.Errorf("authenta: upload %s: %w", u.Slot, err)
-			}
-		}
-		if n, known := sizeOf(body); known && n-off < size {
-			return fmt.Errorf("%w: upload %s: the body holds %d bytes, not the %d declared", ErrInvalidArgument, u.Slot, max(n-off, 0), size)
-		}
+		prog.reader(nil) // reports the total, 0
+	case ra != nil:
 		req.GetBody = func() (io.ReadCloser, error) {
-			return io.NopCloser(p.reader(&exactReader{r: io.NewSectionReader(ra, off, size), left: size})), nil
+			return wrap(io.NewSectionReader(ra, off, size)), nil
 		}
 		req.Body, _ = req.GetBody()
 	default:
 		// Read once: no GetBody, and the retry policy is told not to try.
-		req.Body = io.NopCloser(p.reader(&exactReader{r: body, left: size}))
+		req.Body = wrap(body)
 		req = req.WithContext(retry.WithMark(ctx, retry.Once))
 	}
-	resp, err := s.c.send(s.c.storage, req, scopeStorage, cs)
+	resp, err := c.send(c.storage, req, scopeStorage, cs)
 	if err != nil {
 		return err
 	}
@@ -102,6 +146,9 @@ func checkUpload(u Upload, body io.Reader, size int64, contentType string) (stri
 		return "", fmt.Errorf("%w: nil upload body", ErrInvalidArgument)
 	case strings.TrimSpace(contentType) == "":
 		return "", fmt.Errorf("%w: upload needs the content type declared at create", ErrInvalidArgument)
+	}
+	if err := checkContentType(contentType); err != nil {
+		return "", err
 	}
 	pu, err := url.Parse(raw)
 	if err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
@@ -148,4 +195,29 @@ func (e *exactReader) Read(p []byte) (int, error) {
 		err = io.EOF
 	}
 	return n, err
+}
+
+// firstFailure runs f(ctx, 0) to f(ctx, n-1) concurrently and waits for
+// them all. The first to fail cancels the others' context; firstFailure
+// returns its index and error (-1 and nil when none failed).
+func firstFailure(ctx context.Context, n int, f func(ctx context.Context, i int) error) (int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg      sync.WaitGroup
+		once    sync.Once
+		failed  = -1
+		failErr error
+	)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(ctx, i); err != nil {
+				once.Do(func() { failed, failErr = i, err; cancel() })
+			}
+		}()
+	}
+	wg.Wait()
+	return failed, failErr
 }

@@ -31,19 +31,7 @@ func (c *Client) waitDefaults() WaitOptions { return c.wait }
 // it before they send anything.
 func (c *Client) waitOptions(call *WaitOptions) (WaitOptions, error) {
 	o := c.mergeWait(call)
-	if o.MinInterval < 0 || o.MaxInterval < 0 {
-		return o, fmt.Errorf("%w: negative wait interval", ErrInvalidArgument)
-	}
-	if o.MinInterval == 0 {
-		o.MinInterval = defaultMinInterval
-	}
-	if o.MaxInterval == 0 {
-		o.MaxInterval = max(defaultMaxInterval, o.MinInterval)
-	}
-	if o.MinInterval > o.MaxInterval {
-		return o, fmt.Errorf("%w: MinInterval %v is above MaxInterval %v", ErrInvalidArgument, o.MinInterval, o.MaxInterval)
-	}
-	return o, nil
+	return o.normalized()
 }
 
 // mergeWait lays a call's WaitOptions over the client's defaults.

@@ -41,6 +41,7 @@ type config struct {
 	embeddingStyle EmbeddingStyle
 	reverseInputs  bool
 	recordLimit    int // WithRecordLimit; 0: DefaultRecordLimit
+	faces          faceConfig
 }
 
 func defaultConfig() config {
