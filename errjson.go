@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 )
 
-// The SDK's errors (APIError, StepError, JobError, ResultError) marshal
-// to camelCase JSON made of their printed,
-// redacted text, so that a service that returns or logs an error as JSON
-// shows no API key and no presigned query string. APIError.Body (the raw
-// answer, which may echo a signature) is never marshalled.
+// The SDK's errors (APIError, StepError, JobError, ResultError) marshal to
+// camelCase JSON made of their printed, redacted text, so that a service
+// that returns or logs an error as JSON shows no API key and no presigned
+// query string. APIError.Body (the raw answer, which may echo a signature)
+// is never marshalled.
 
 // MarshalJSON writes the error's status, code, message, request id and
 // Retry-After (in seconds), without its raw body.
