@@ -150,9 +150,10 @@ func TestJSONHasNoSecrets(t *testing.T) {
 
 // TestJSONHasNoSecretsJobTypes covers the job and result types (Job,
 // Artifact, Detection, Result, JobList, and ResultError, which holds a
-// job), whose redacting, camelCase
-// MarshalJSON comes from issue 7 (and ResultError's from errjson.go). CreatedJob and Upload keep their upload URLs on
-// purpose (another process needs them): they are checked to keep them.
+// job), whose redacting, camelCase MarshalJSON comes from issue 7 (and
+// ResultError's from errjson.go). CreatedJob and Upload keep their upload
+// URLs on purpose (another process needs them): they are checked to keep
+// them.
 func TestJSONHasNoSecretsJobTypes(t *testing.T) {
 	t.Parallel()
 	f := newJSONFixture(t)
