@@ -36,12 +36,21 @@ type Client struct {
 
 	api     *retryablehttp.Client // with auth: platform endpoints
 	storage *retryablehttp.Client // without auth: presigned URLs
-	auth    *bearerTransport      // the api client's; do sets its header
+	auth    *bearerTransport      // the api client's
+	// presetAuth: do sets the key's header itself, so that auth sends the
+	// request without a copy; not with middleware, which must not see it.
+	presetAuth bool
 
 	// The retries of a request when its call does not set them.
 	apiRetries, storageRetries int
 
 	clock clock
+
+	wait     WaitOptions // WithWaitOptions
+	cleanups *cleanups   // Detect's background removals of jobs (see Close)
+	// ownTransport is the transport NewClient made, if it made one: Close
+	// closes its idle connections.
+	ownTransport *http.Transport
 }
 
 // NewClient returns a Client configured by opts. Without WithAPIKey it
@@ -86,6 +95,8 @@ func NewClient(opts ...Option) (*Client, error) {
 		userAgent: userAgent(s.userAgent),
 		logger:    s.logger,
 		clock:     realClock{},
+		wait:      s.wait,
+		cleanups:  new(cleanups),
 	}
 
 	hc := s.httpClient
@@ -94,6 +105,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		baseRT = hc.Transport
 	} else {
 		baseRT = defaultTransport(s.headerTimeout)
+		c.ownTransport, _ = baseRT.(*http.Transport)
 	}
 	lower := &sdkTransport{base: baseRT, logger: s.logger, key: key, readIdle: s.readIdle}
 	uploadRetries := s.uploadRetries
@@ -101,9 +113,14 @@ func NewClient(opts ...Option) (*Client, error) {
 		uploadRetries = s.maxRetries
 	}
 	c.apiRetries, c.storageRetries = s.maxRetries, uploadRetries
+	// Each attempt goes down: retries, rate limit (API only), middleware,
+	// auth (API only), sdkTransport, the base transport. Middleware sits
+	// above auth so that it never sees the key.
 	c.auth = newBearerTransport(lower, s.apiKey, base)
-	c.api = c.retryClient(hc, c.auth, s, s.maxRetries)
-	c.storage = c.retryClient(hc, lower, s, uploadRetries)
+	c.presetAuth = len(s.middleware) == 0
+	apiRT := withRateLimit(withMiddleware(c.auth, s.middleware), s.rate)
+	c.api = c.retryClient(hc, apiRT, s, s.maxRetries)
+	c.storage = c.retryClient(hc, withMiddleware(lower, s.middleware), s, uploadRetries)
 	c.Jobs = &JobsService{c: c}
 	c.Faces = &FacesService{c: c, path: s.facesPath}
 	return c, nil
@@ -277,7 +294,9 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 		req.Header[k] = v
 	}
 	req.Header.Set("Accept", "application/json")
-	c.auth.authorize(req.Header) // once here, not on a copy per attempt
+	if c.presetAuth {
+		c.auth.authorize(req.Header) // once here, not on a copy per attempt
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -351,7 +370,10 @@ func (c *Client) send(rc *retryablehttp.Client, req *http.Request, scope errScop
 	}
 	resp, err := rc.Do(&retryablehttp.Request{Request: req})
 	if err != nil {
-		cs.record(0, "", st.Attempts())
+		if cs.info != nil {
+			status, id := st.Last() // of an attempt before the error, if any
+			cs.record(status, c.scrubKey(id), st.Attempts())
+		}
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
 		}
