@@ -233,8 +233,12 @@ func (b *batch) handle(ctx context.Context, it item) {
 		return
 	}
 	defer b.release(k)
-	e, _ := b.jr.lookup(k)
-	switch e.plan() {
+	e, ok := b.jr.lookup(k)
+	plan := doNew
+	if ok {
+		plan = e.plan()
+	}
+	switch plan {
 	case doSkip:
 		b.t.prior(e)
 		b.bars.fileDone()
