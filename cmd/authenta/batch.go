@@ -255,10 +255,15 @@ func (b *batch) base(it item) record {
 }
 
 // end writes a file's last line: journal, stdout, tally and bars.
-func (b *batch) end(r record, start time.Time) {
+func (b *batch) end(r record, start time.Time) { b.finishFile(r, start, false) }
+
+// endSynced is end with the journal line on disk when it returns.
+func (b *batch) endSynced(r record, start time.Time) { b.finishFile(r, start, true) }
+
+func (b *batch) finishFile(r record, start time.Time, sync bool) {
 	r.Seconds = math.Round(time.Since(start).Seconds()*1000) / 1000
 	r.At = time.Now().UTC().Format(time.RFC3339Nano)
-	if err := b.jr.write(r, false); err != nil {
+	if err := b.jr.write(r, sync); err != nil {
 		b.cancel(err)
 		return
 	}
@@ -338,14 +343,15 @@ func (b *batch) judge(ctx context.Context, it item) {
 	case se != nil && se.Removed:
 		r.JobID, r.JobRemoved, r.Next = created.ID, true, nextAgain
 	case se != nil && isUploadStep(se.Step):
-		// Never finalized, so never charged: remove it, judge it again
-		// next time.
-		r.JobID = created.ID
-		if b.removeJob(created.ID) == nil {
-			r.JobRemoved, r.Next = true, nextAgain
-		} else {
-			r.Next = nextResume
+		// Never finalized, so never charged: judge it again next time, and
+		// remove the job once the journal says so (in that order, so that
+		// a kill in between never leaves the journal naming a removed job).
+		r.JobID, r.Next = created.ID, nextAgain
+		b.endSynced(r, start)
+		if rerr := b.removeJob(created.ID); rerr != nil {
+			b.note("%s: could not remove job %s (%v); it was never finalized, so never charged", it.path, created.ID, rerr)
 		}
+		return
 	default:
 		r.JobID = created.ID
 		b.failedJob(&r, err)
@@ -390,6 +396,12 @@ func (b *batch) resume(ctx context.Context, it item, id string) {
 		// Stopped during its upload: never finalized, so never charged.
 		// Replace it with a new job.
 		b.note("%s: job %s was created but its upload never finished: removing it (never finalized, so never charged) and making a new one", it.path, id)
+		r.State, r.Next, r.Error = stateFailed, nextAgain, "its upload never finished: replaced by a new job"
+		r.At = time.Now().UTC().Format(time.RFC3339Nano)
+		if werr := b.jr.write(r, true); werr != nil {
+			b.cancel(werr)
+			return
+		}
 		if rerr := b.removeJob(id); rerr != nil {
 			b.note("%s: could not remove job %s (%v); it stays pending and is never charged", it.path, id, rerr)
 		}
