@@ -36,6 +36,9 @@ type Client struct {
 	api     *retryablehttp.Client // with auth: platform endpoints
 	storage *retryablehttp.Client // without auth: presigned URLs
 
+	// The retries of a request when its call does not set them.
+	apiRetries, storageRetries int
+
 	clock clock
 }
 
@@ -95,6 +98,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if uploadRetries < 0 {
 		uploadRetries = s.maxRetries
 	}
+	c.apiRetries, c.storageRetries = s.maxRetries, uploadRetries
 	c.api = c.retryClient(hc, newBearerTransport(lower, s.apiKey, base), s, s.maxRetries)
 	c.storage = c.retryClient(hc, lower, s, uploadRetries)
 	c.Jobs = &JobsService{c: c}
@@ -131,14 +135,18 @@ func (c *Client) retryClient(user *http.Client, rt http.RoundTripper, s settings
 		Logger:       nil, // its logger prints presigned URLs; we log from sdkTransport
 		RetryWaitMin: s.retryWaitMin,
 		RetryWaitMax: s.retryWaitMax,
-		RetryMax:     retries,
+		RetryMax:     max(retries, maxCallRetries), // each request carries its own budget (send)
 		CheckRetry:   p.CheckRetry,
 		Backoff:      p.Backoff,
 		ErrorHandler: lastResponse,
 		PrepareRetry: rewindBody,
 	}
-	// Count attempts for the contexts that carry a counter (logging, Delete).
-	rc.RequestLogHook = func(_ retryablehttp.Logger, r *http.Request, i int) { setAttempt(r, i) }
+	// Count the attempts of each request (retry budget, logs, ResponseInfo).
+	rc.RequestLogHook = func(_ retryablehttp.Logger, r *http.Request, i int) {
+		if st := retry.From(r.Context()); st != nil {
+			st.Begin(i)
+		}
+	}
 	return rc
 }
 
@@ -210,6 +218,9 @@ type call struct {
 	body   any // JSON-encoded when non-nil
 	scope  errScope
 	mark   retry.Mark
+	cs     *callSettings // nil: no call options
+
+	attempts int // set by do: the attempts the request took
 }
 
 // maxResponseBody bounds the JSON the SDK decodes from a success response.
@@ -221,6 +232,10 @@ const maxResponseBody = 32 << 20
 func (c *Client) do(ctx context.Context, cl *call, out any) error {
 	if ctx == nil {
 		return fmt.Errorf("%w: nil context", ErrInvalidArgument)
+	}
+	cs := cl.cs
+	if cs == nil {
+		cs = noCall
 	}
 	u := c.baseStr + cl.path
 	if len(cl.query) > 0 {
@@ -236,15 +251,20 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 		}
 		body = bytes.NewReader(buf.Bytes())
 	}
-	req, err := http.NewRequestWithContext(retry.WithMark(ctx, cl.mark), cl.method, u, body)
+	st := &retry.Request{Mark: cl.mark, Max: -1}
+	req, err := http.NewRequestWithContext(retry.With(ctx, st), cl.method, u, body)
 	if err != nil {
 		return fmt.Errorf("%w: %s", ErrInvalidArgument, redactURLs(err.Error()))
+	}
+	for k, v := range cs.header {
+		req.Header[k] = v
 	}
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := c.send(c.api, req, cl.scope)
+	resp, err := c.send(c.api, req, cl.scope, cs)
+	cl.attempts = st.Attempts()
 	if err != nil {
 		return err
 	}
@@ -287,17 +307,33 @@ func readBody(r io.Reader, declared int64, limit int) ([]byte, error) {
 	return b, nil
 }
 
-// send runs req through rc (retries, and auth for the API client). A
-// response with an error status becomes an *APIError; on success the
-// caller owns resp.Body.
-func (c *Client) send(rc *retryablehttp.Client, req *http.Request, scope errScope) (*http.Response, error) {
+// send runs req through rc (retries, and auth for the API client) with
+// the call's retry budget, and notes the outcome in the call's
+// ResponseInfo. A response with an error status becomes an *APIError; on
+// success the caller owns resp.Body. The request's context may carry a
+// *retry.Request (its retry mark); send adds one when it does not.
+func (c *Client) send(rc *retryablehttp.Client, req *http.Request, scope errScope, cs *callSettings) (*http.Response, error) {
+	if cs == nil {
+		cs = noCall
+	}
 	req.Header.Set("User-Agent", c.userAgent)
 	ctx := req.Context()
-	if c.logger != nil {
-		req = req.WithContext(withAttemptCounter(ctx))
+	st := retry.From(ctx)
+	if st == nil {
+		st = &retry.Request{Mark: retry.Idempotent}
+		req = req.WithContext(retry.With(ctx, st))
+	}
+	switch {
+	case cs.retries >= 0:
+		st.Max = cs.retries
+	case rc == c.api:
+		st.Max = c.apiRetries
+	default:
+		st.Max = c.storageRetries
 	}
 	resp, err := rc.Do(&retryablehttp.Request{Request: req})
 	if err != nil {
+		cs.record(0, "", st.Attempts())
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
 		}
@@ -306,7 +342,11 @@ func (c *Client) send(rc *retryablehttp.Client, req *http.Request, scope errScop
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := readAPIError(resp, scope, c.clock.Now())
 		c.scrub(e)
+		cs.record(e.StatusCode, e.RequestID, st.Attempts())
 		return nil, e
+	}
+	if cs.info != nil {
+		cs.record(resp.StatusCode, c.scrubKey(responseRequestID(resp.Header)), st.Attempts())
 	}
 	return resp, nil
 }

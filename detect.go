@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,16 +106,21 @@ const cleanupTimeout = 15 * time.Second
 // returns a *StepError that names the step and still matches the
 // underlying sentinel. Without a deadline on ctx, the wait is bounded by
 // the task type's server timeout plus two minutes.
-func (c *Client) Detect(ctx context.Context, task TaskType, path string, opts *DetectOptions) (*Detection, error) {
+func (c *Client) Detect(ctx context.Context, task TaskType, path string, opts *DetectOptions, copts ...CallOption) (*Detection, error) {
 	if err := checkDetect(ctx, task, opts); err != nil {
 		return nil, err
 	}
+	ctx, cs, end, err := c.startCall(ctx, copts)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
 	src, err := openSource(SlotOriginal, path, opts.contentType())
 	if err != nil {
 		return nil, err
 	}
 	defer src.close()
-	return c.detect(ctx, task, src, opts)
+	return c.detect(ctx, task, src, opts, cs)
 }
 
 // DetectReader is Detect for bytes that are not in a file: name gives the
@@ -122,10 +128,15 @@ func (c *Client) Detect(ctx context.Context, task TaskType, path string, opts *D
 // DetectOptions.ContentType does), r and size the bytes. If r is an
 // io.ReaderAt the upload is retried on failure; any other reader is sent
 // once (see JobsService.Upload).
-func (c *Client) DetectReader(ctx context.Context, task TaskType, name string, r io.Reader, size int64, opts *DetectOptions) (*Detection, error) {
+func (c *Client) DetectReader(ctx context.Context, task TaskType, name string, r io.Reader, size int64, opts *DetectOptions, copts ...CallOption) (*Detection, error) {
 	if err := checkDetect(ctx, task, opts); err != nil {
 		return nil, err
 	}
+	ctx, cs, end, err := c.startCall(ctx, copts)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
 	switch {
 	case r == nil:
 		return nil, fmt.Errorf("%w: nil reader", ErrInvalidArgument)
@@ -140,7 +151,7 @@ func (c *Client) DetectReader(ctx context.Context, task TaskType, name string, r
 	if err != nil {
 		return nil, err
 	}
-	return c.detect(ctx, task, &source{slot: SlotOriginal, name: base, contentType: ct, r: r, size: size}, opts)
+	return c.detect(ctx, task, &source{slot: SlotOriginal, name: base, contentType: ct, r: r, size: size}, opts, cs)
 }
 
 func checkDetect(ctx context.Context, task TaskType, opts *DetectOptions) error {
@@ -220,7 +231,7 @@ func contentTypeOf(name, override string) (string, error) {
 }
 
 // detect checks the sources against the task type, then runs the steps.
-func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *DetectOptions) (*Detection, error) {
+func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *DetectOptions, cs *callSettings) (*Detection, error) {
 	var o DetectOptions
 	if opts != nil {
 		o = *opts
@@ -251,7 +262,7 @@ func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *
 
 	// Nothing has been sent so far. From here on, every failure after the
 	// job exists removes it.
-	created, err := c.Jobs.Create(ctx, req)
+	created, err := c.Jobs.create(ctx, req, cs)
 	if err != nil {
 		return nil, &StepError{Step: StepCreate, Err: err}
 	}
@@ -262,16 +273,16 @@ func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *
 	fail := func(step string, err error, finalized bool) (*Detection, error) {
 		se := &StepError{Step: step, JobID: job.ID, Err: err}
 		if !o.KeepJobOnError {
-			se.Cleanup = c.removeJob(ctx, job.ID, finalized)
+			se.Cleanup = c.removeJob(ctx, job.ID, finalized, cs)
 			se.Removed = se.Cleanup == nil
 		}
 		return nil, se
 	}
 
-	if step, err := c.uploadAll(ctx, created, srcs); err != nil {
+	if step, err := c.uploadAll(ctx, created, srcs, cs); err != nil {
 		return fail(step, err, false)
 	}
-	if _, err := c.Jobs.Finalize(ctx, job.ID); err != nil {
+	if _, err := c.Jobs.job(ctx, http.MethodPost, job.ID, "/finalize", cs); err != nil {
 		return fail(StepFinalize, err, false)
 	}
 	waitCtx := ctx
@@ -280,12 +291,12 @@ func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *
 		waitCtx, cancel = context.WithTimeout(ctx, task.Timeout+waitMargin)
 		defer cancel()
 	}
-	done, err := c.Jobs.Wait(waitCtx, job.ID, o.Wait)
+	done, err := c.Jobs.wait(waitCtx, job.ID, o.Wait, cs)
 	if err != nil {
 		var je *JobError
 		return fail(StepWait, err, !errors.As(err, &je))
 	}
-	res, err := c.Jobs.Result(ctx, done)
+	res, err := c.Jobs.result(ctx, done, cs)
 	if err != nil {
 		return fail(StepResult, err, false)
 	}
@@ -329,7 +340,7 @@ func faceParameters(task TaskType, orig *source, o DetectOptions) (map[string]an
 
 // uploadAll uploads every source to its slot's URL, concurrently. The first
 // failure cancels the others; it returns the failed step's name.
-func (c *Client) uploadAll(ctx context.Context, created *CreatedJob, srcs []*source) (string, error) {
+func (c *Client) uploadAll(ctx context.Context, created *CreatedJob, srcs []*source, cs *callSettings) (string, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -350,7 +361,7 @@ func (c *Client) uploadAll(ctx context.Context, created *CreatedJob, srcs []*sou
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := c.Jobs.Upload(ctx, uploads[i], s.r, s.size, s.contentType); err != nil {
+			if err := c.Jobs.upload(ctx, uploads[i], s.r, s.size, s.contentType, cs); err != nil {
 				once.Do(func() { failStep, failErr = StepUpload+" "+s.slot, err; cancel() })
 			}
 		}()
@@ -362,13 +373,13 @@ func (c *Client) uploadAll(ctx context.Context, created *CreatedJob, srcs []*sou
 // removeJob removes a job after a failed Detect, on a fresh context that
 // outlives the caller's cancellation but not by long: a finalized job is
 // cancelled first (it may be queued), then deleted.
-func (c *Client) removeJob(ctx context.Context, id string, finalized bool) error {
+func (c *Client) removeJob(ctx context.Context, id string, finalized bool, cs *callSettings) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
 	if finalized {
-		_, _ = c.Jobs.Cancel(ctx, id) // a 409 means it is past cancelling; delete may still work
+		_, _ = c.Jobs.job(ctx, http.MethodPost, id, "/cancel", cs) // a 409 means it is past cancelling; delete may still work
 	}
-	err := c.Jobs.Delete(ctx, id)
+	err := c.Jobs.delete(ctx, id, cs)
 	if errors.Is(err, ErrJobNotFound) {
 		return nil
 	}

@@ -168,13 +168,22 @@ func checkJobID(id string) error {
 // finalized. The request is checked before it is sent: a known task type,
 // at least one input, unique non-empty slots, a file name, a positive size,
 // and a content type the task type accepts (ErrUnsupportedMediaType).
-func (s *JobsService) Create(ctx context.Context, req *JobRequest) (*CreatedJob, error) {
+func (s *JobsService) Create(ctx context.Context, req *JobRequest, opts ...CallOption) (*CreatedJob, error) {
+	ctx, cs, end, err := s.c.startCall(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	return s.create(ctx, req, cs)
+}
+
+func (s *JobsService) create(ctx context.Context, req *JobRequest, cs *callSettings) (*CreatedJob, error) {
 	body, err := newCreateBody(req)
 	if err != nil {
 		return nil, err
 	}
 	var w wireCreated
-	if err := s.c.do(ctx, &call{method: http.MethodPost, path: jobsPath, body: body, scope: scopeJobs, mark: retry.NonIdempotent}, &w); err != nil {
+	if err := s.c.do(ctx, &call{method: http.MethodPost, path: jobsPath, body: body, scope: scopeJobs, mark: retry.NonIdempotent, cs: cs}, &w); err != nil {
 		return nil, err
 	}
 	cj := w.created(req)
@@ -232,44 +241,67 @@ func newCreateBody(req *JobRequest) (*wireCreateReq, error) {
 
 // Finalize tells the server that every input is uploaded, and queues the
 // job. Finalizing twice is an error (HTTP 400).
-func (s *JobsService) Finalize(ctx context.Context, id string) (*Job, error) {
-	return s.jobCall(ctx, http.MethodPost, id, "/finalize")
+func (s *JobsService) Finalize(ctx context.Context, id string, opts ...CallOption) (*Job, error) {
+	return s.jobCall(ctx, http.MethodPost, id, "/finalize", opts)
 }
 
 // Get returns the job's current state.
-func (s *JobsService) Get(ctx context.Context, id string) (*Job, error) {
-	return s.jobCall(ctx, http.MethodGet, id, "")
+func (s *JobsService) Get(ctx context.Context, id string, opts ...CallOption) (*Job, error) {
+	return s.jobCall(ctx, http.MethodGet, id, "", opts)
 }
 
 // Cancel cancels a job that has not started processing; a job that has
 // started gives an error matching ErrConflict.
-func (s *JobsService) Cancel(ctx context.Context, id string) (*Job, error) {
-	return s.jobCall(ctx, http.MethodPost, id, "/cancel")
+func (s *JobsService) Cancel(ctx context.Context, id string, opts ...CallOption) (*Job, error) {
+	return s.jobCall(ctx, http.MethodPost, id, "/cancel", opts)
 }
 
 // Delete deletes a job and its media. A job that is processing cannot be
 // deleted. A 404 on a retry means an earlier attempt deleted the job (its
 // answer was lost): Delete then returns nil, as it does for the first
 // attempt's 204.
-func (s *JobsService) Delete(ctx context.Context, id string) error {
+func (s *JobsService) Delete(ctx context.Context, id string, opts ...CallOption) error {
+	if _, err := jobPath(id, ""); err != nil {
+		return err
+	}
+	ctx, cs, end, err := s.c.startCall(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer end()
+	return s.delete(ctx, id, cs)
+}
+
+func (s *JobsService) delete(ctx context.Context, id string, cs *callSettings) error {
 	p, err := jobPath(id, "")
 	if err != nil {
 		return err
 	}
-	if ctx == nil {
-		return fmt.Errorf("%w: nil context", ErrInvalidArgument)
-	}
-	ctx = withAttemptCounter(ctx)
-	err = s.c.do(ctx, &call{method: http.MethodDelete, path: p, scope: scopeJobs}, nil)
-	if errors.Is(err, ErrJobNotFound) && attemptOf(ctx) > 1 {
+	cl := &call{method: http.MethodDelete, path: p, scope: scopeJobs, cs: cs}
+	err = s.c.do(ctx, cl, nil)
+	if errors.Is(err, ErrJobNotFound) && cl.attempts > 1 {
 		return nil
 	}
 	return err
 }
 
 // jobCall is Finalize, Get and Cancel: a bodiless request on one job that
-// answers with the job. An answer without an id keeps the one asked for.
-func (s *JobsService) jobCall(ctx context.Context, method, id, suffix string) (*Job, error) {
+// answers with the job.
+func (s *JobsService) jobCall(ctx context.Context, method, id, suffix string, opts []CallOption) (*Job, error) {
+	if _, err := jobPath(id, suffix); err != nil {
+		return nil, err
+	}
+	ctx, cs, end, err := s.c.startCall(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	return s.job(ctx, method, id, suffix, cs)
+}
+
+// job sends a bodiless request on one job that answers with the job. An
+// answer without an id keeps the one asked for.
+func (s *JobsService) job(ctx context.Context, method, id, suffix string, cs *callSettings) (*Job, error) {
 	p, err := jobPath(id, suffix)
 	if err != nil {
 		return nil, err
@@ -279,7 +311,7 @@ func (s *JobsService) jobCall(ctx context.Context, method, id, suffix string) (*
 		mark = retry.NonIdempotent
 	}
 	job := new(Job)
-	if err := s.c.do(ctx, &call{method: method, path: p, scope: scopeJobs, mark: mark}, job); err != nil {
+	if err := s.c.do(ctx, &call{method: method, path: p, scope: scopeJobs, mark: mark, cs: cs}, job); err != nil {
 		return nil, err
 	}
 	if job.ID == "" {
@@ -290,13 +322,18 @@ func (s *JobsService) jobCall(ctx context.Context, method, id, suffix string) (*
 }
 
 // List returns one page of jobs, newest first as the server orders them.
-func (s *JobsService) List(ctx context.Context, opts *ListOptions) (*JobList, error) {
+func (s *JobsService) List(ctx context.Context, opts *ListOptions, copts ...CallOption) (*JobList, error) {
 	q, err := listQuery(opts)
 	if err != nil {
 		return nil, err
 	}
+	ctx, cs, end, err := s.c.startCall(ctx, copts)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
 	var l JobList
-	if err := s.c.do(ctx, &call{method: http.MethodGet, path: jobsPath, query: q, scope: scopeJobs}, (*wireList)(&l)); err != nil {
+	if err := s.c.do(ctx, &call{method: http.MethodGet, path: jobsPath, query: q, scope: scopeJobs, cs: cs}, (*wireList)(&l)); err != nil {
 		return nil, err
 	}
 	if l.Page == 0 {
@@ -338,8 +375,9 @@ func listQuery(opts *ListOptions) (url.Values, error) {
 // otherwise). Breaking out of the loop stops the fetching. An error is
 // yielded once, and ends the iteration. It stops at the last page, at an
 // empty or short page, and when the server repeats a page, so it never
-// loops forever. opts is not modified.
-func (s *JobsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Job, error] {
+// loops forever. opts is not modified. The call options apply to each
+// page's request.
+func (s *JobsService) All(ctx context.Context, opts *ListOptions, copts ...CallOption) iter.Seq2[*Job, error] {
 	var o ListOptions
 	if opts != nil {
 		o = *opts
@@ -354,7 +392,7 @@ func (s *JobsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Job
 	return func(yield func(*Job, error) bool) {
 		var prevFirst, prevLast string
 		for {
-			page, err := s.List(ctx, &o)
+			page, err := s.List(ctx, &o, copts...)
 			if err != nil {
 				yield(nil, err)
 				return

@@ -96,23 +96,29 @@ func ParseResult(raw []byte) (*Result, error) {
 // job carries inline. A download URL that has expired (403 or 404) is
 // refreshed once by getting the job again. A job with neither gives an
 // error matching ErrNoResult.
-func (s *JobsService) Result(ctx context.Context, job *Job) (*Result, error) {
-	if ctx == nil {
-		return nil, fmt.Errorf("%w: nil context", ErrInvalidArgument)
-	}
+func (s *JobsService) Result(ctx context.Context, job *Job, opts ...CallOption) (*Result, error) {
 	if job == nil {
 		return nil, fmt.Errorf("%w: nil *Job", ErrInvalidArgument)
 	}
+	ctx, cs, end, err := s.c.startCall(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	return s.result(ctx, job, cs)
+}
+
+func (s *JobsService) result(ctx context.Context, job *Job, cs *callSettings) (*Result, error) {
 	if a, ok := resultArtifact(job); ok {
-		raw, err := s.download(ctx, a.DownloadURL)
+		raw, err := s.download(ctx, a.DownloadURL, cs)
 		var ae *APIError
 		if errors.As(err, &ae) && (ae.StatusCode == 403 || ae.StatusCode == 404) && job.ID != "" {
-			fresh, gerr := s.Get(ctx, job.ID)
+			fresh, gerr := s.job(ctx, http.MethodGet, job.ID, "", cs)
 			if gerr != nil {
 				return nil, gerr
 			}
 			if a, ok = resultArtifact(fresh); ok {
-				raw, err = s.download(ctx, a.DownloadURL)
+				raw, err = s.download(ctx, a.DownloadURL, cs)
 			}
 		}
 		if err != nil {
@@ -137,12 +143,12 @@ func resultArtifact(job *Job) (Artifact, bool) {
 
 // download GETs a presigned URL through the storage client (retries, no
 // auth) and returns its bounded body.
-func (s *JobsService) download(ctx context.Context, rawURL string) ([]byte, error) {
+func (s *JobsService) download(ctx context.Context, rawURL string, cs *callSettings) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: download URL: %s", ErrInvalidArgument, redactURLs(err.Error()))
 	}
-	resp, err := s.c.send(s.c.storage, req, scopeStorage)
+	resp, err := s.c.send(s.c.storage, req, scopeStorage, cs)
 	if err != nil {
 		return nil, err
 	}

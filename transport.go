@@ -1,7 +1,6 @@
 package authenta
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptrace"
@@ -50,7 +49,7 @@ func (t *sdkTransport) log(r *http.Request, resp *http.Response, err error, d ti
 		slog.String("method", r.Method),
 		slog.String("url", redactURL(r.URL)),
 		slog.Duration("duration", d),
-		slog.Int("attempt", attemptOf(r.Context())),
+		slog.Int("attempt", attemptOf(r)),
 	)
 	if resp != nil {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
@@ -64,28 +63,10 @@ func (t *sdkTransport) log(r *http.Request, resp *http.Response, err error, d ti
 	t.logger.LogAttrs(r.Context(), slog.LevelDebug, "authenta: http attempt", attrs...)
 }
 
-// attemptKey carries a counter that the retry client's request hook sets
-// before each attempt, so the transport can log the attempt number.
-type attemptKey struct{}
-
-// withAttemptCounter returns a context that counts the attempts of the
-// requests made with it (it keeps a counter the context already has).
-func withAttemptCounter(ctx context.Context) context.Context {
-	if _, ok := ctx.Value(attemptKey{}).(*atomic.Int32); ok {
-		return ctx
-	}
-	return context.WithValue(ctx, attemptKey{}, new(atomic.Int32))
-}
-
-func setAttempt(r *http.Request, i int) {
-	if n, ok := r.Context().Value(attemptKey{}).(*atomic.Int32); ok {
-		n.Store(int32(i + 1))
-	}
-}
-
-func attemptOf(ctx context.Context) int {
-	if n, ok := ctx.Value(attemptKey{}).(*atomic.Int32); ok {
-		return int(n.Load())
+// attemptOf returns the number of the attempt r is (1 for the first).
+func attemptOf(r *http.Request) int {
+	if st := retry.From(r.Context()); st != nil && st.Attempts() > 0 {
+		return st.Attempts()
 	}
 	return 1
 }

@@ -26,10 +26,22 @@ import (
 // An empty URL, a negative size, a nil body with a positive size or an
 // empty content type is an error before anything is sent, and so is an
 // upload whose ExpiresAt has passed (ErrUploadURLExpired).
-func (s *JobsService) Upload(ctx context.Context, u Upload, body io.Reader, size int64, contentType string) error {
+func (s *JobsService) Upload(ctx context.Context, u Upload, body io.Reader, size int64, contentType string, opts ...CallOption) error {
 	if ctx == nil {
 		return fmt.Errorf("%w: nil context", ErrInvalidArgument)
 	}
+	if _, err := checkUpload(u, body, size, contentType); err != nil {
+		return err
+	}
+	ctx, cs, end, err := s.c.startCall(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer end()
+	return s.upload(ctx, u, body, size, contentType, cs)
+}
+
+func (s *JobsService) upload(ctx context.Context, u Upload, body io.Reader, size int64, contentType string, cs *callSettings) error {
 	target, err := checkUpload(u, body, size, contentType)
 	if err != nil {
 		return err
@@ -65,7 +77,7 @@ func (s *JobsService) Upload(ctx context.Context, u Upload, body io.Reader, size
 		req.Body = io.NopCloser(&exactReader{r: body, left: size})
 		req = req.WithContext(retry.WithMark(ctx, retry.Once))
 	}
-	resp, err := s.c.send(s.c.storage, req, scopeStorage)
+	resp, err := s.c.send(s.c.storage, req, scopeStorage, cs)
 	if err != nil {
 		return err
 	}

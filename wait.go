@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"net/url"
 	"time"
 )
@@ -61,13 +62,19 @@ func (e *JobError) Is(target error) bool {
 // cancelled returns the job and an error matching ErrJobCancelled. A
 // context that ends first returns the last job seen (possibly nil) and an
 // error matching the context's error.
-func (s *JobsService) Wait(ctx context.Context, id string, opts *WaitOptions) (*Job, error) {
-	if ctx == nil {
-		return nil, fmt.Errorf("%w: nil context", ErrInvalidArgument)
-	}
+func (s *JobsService) Wait(ctx context.Context, id string, opts *WaitOptions, copts ...CallOption) (*Job, error) {
 	if err := checkJobID(id); err != nil {
 		return nil, err
 	}
+	ctx, cs, end, err := s.c.startCall(ctx, copts)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	return s.wait(ctx, id, opts, cs)
+}
+
+func (s *JobsService) wait(ctx context.Context, id string, opts *WaitOptions, cs *callSettings) (*Job, error) {
 	var o WaitOptions
 	if opts != nil {
 		o = *opts
@@ -106,7 +113,7 @@ func (s *JobsService) Wait(ctx context.Context, id string, opts *WaitOptions) (*
 		if err := clk.Sleep(ctx, d); err != nil {
 			return last, fmt.Errorf("authenta: wait for job %s: %w", id, err)
 		}
-		job, err := s.Get(ctx, id)
+		job, err := s.job(ctx, http.MethodGet, id, "", cs)
 		switch {
 		case err == nil:
 			last = job

@@ -23,8 +23,6 @@ type Policy struct {
 	Now func() time.Time
 }
 
-type markKey struct{}
-
 // Mark tells how a request may be retried.
 type Mark uint8
 
@@ -39,17 +37,21 @@ const (
 	Once
 )
 
-// WithMark returns a context that carries the request's retry mark.
+// WithMark returns a context whose requests carry the retry mark m (and
+// no retry budget of their own).
 func WithMark(ctx context.Context, m Mark) context.Context {
 	if m == Idempotent {
 		return ctx // the default; saves an allocation
 	}
-	return context.WithValue(ctx, markKey{}, m)
+	return With(ctx, &Request{Mark: m, Max: -1})
 }
 
-func markOf(ctx context.Context) Mark {
-	m, _ := ctx.Value(markKey{}).(Mark)
-	return m
+// MarkOf returns the retry mark of the requests made with ctx.
+func MarkOf(ctx context.Context) Mark {
+	if r := From(ctx); r != nil {
+		return r.Mark
+	}
+	return Idempotent
 }
 
 // NotSentError wraps a transport error that happened before any byte of the
@@ -71,7 +73,14 @@ func (p *Policy) CheckRetry(ctx context.Context, resp *http.Response, err error)
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	mark := markOf(ctx)
+	r := From(ctx)
+	mark := Idempotent
+	if r != nil {
+		if r.exhausted() {
+			return false, nil
+		}
+		mark = r.Mark
+	}
 	if mark == Once {
 		return false, nil
 	}

@@ -1,0 +1,40 @@
+package retry
+
+import (
+	"context"
+	"sync/atomic"
+)
+
+// Request is the state one HTTP request shares, through its context, with
+// the retry policy and the SDK's transports: how it may be retried, how
+// many retries this call allows, and how many attempts have begun.
+type Request struct {
+	Mark Mark
+	// Max is the number of retries allowed after the first attempt; a
+	// negative Max leaves the limit to the retry client.
+	Max      int
+	attempts atomic.Int32
+}
+
+type requestKey struct{}
+
+// With returns a context that carries r.
+func With(ctx context.Context, r *Request) context.Context {
+	return context.WithValue(ctx, requestKey{}, r)
+}
+
+// From returns the request state ctx carries, or nil.
+func From(ctx context.Context) *Request {
+	r, _ := ctx.Value(requestKey{}).(*Request)
+	return r
+}
+
+// Begin records that attempt i (0-based) is about to be sent. The retry
+// client calls it, through its request hook, before every attempt.
+func (r *Request) Begin(i int) { r.attempts.Store(int32(i + 1)) }
+
+// Attempts returns how many attempts have begun (0 before the first).
+func (r *Request) Attempts() int { return int(r.attempts.Load()) }
+
+// exhausted reports whether the call's own retry budget is spent.
+func (r *Request) exhausted() bool { return r.Max >= 0 && r.Attempts() > r.Max }
