@@ -31,16 +31,25 @@ type env struct {
 	stdout, stderr io.Writer
 	stdoutTTY      bool // print the human table with padding
 	stderrTTY      bool // draw progress bars
+	// sameTTY: stdout and stderr are one terminal, so that results must be
+	// printed above the progress bars, not through them.
+	sameTTY bool
 }
 
 func newEnv() env {
-	return env{
+	e := env{
 		getenv:    os.Getenv,
 		stdout:    os.Stdout,
 		stderr:    os.Stderr,
 		stdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
 		stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 	}
+	if e.stdoutTTY && e.stderrTTY {
+		o, oerr := os.Stdout.Stat()
+		r, rerr := os.Stderr.Stat()
+		e.sameTTY = oerr == nil && rerr == nil && os.SameFile(o, r)
+	}
+	return e
 }
 
 // app is one run of the command: the global flags and the connection.

@@ -115,7 +115,7 @@ func runBatch(ctx context.Context, a *app, args []string) (int, error) {
 	defer cancel(nil)
 	b := &batch{app: a, cfg: cfg, c: c, jr: jr, cancel: cancel, inFlight: make(map[fileKey]bool)}
 	b.walker = &walker{task: cfg.task, shard: cfg.shard, warn: b.note}
-	b.out = newPrinter(a.stdout, cfg.json)
+	b.out = newPrinter(resultWriter{b}, cfg.json)
 	if cfg.rate > 0 {
 		b.limiter = rate.NewLimiter(rate.Limit(cfg.rate), 1)
 	}
@@ -129,6 +129,7 @@ func runBatch(ctx context.Context, a *app, args []string) (int, error) {
 	start := time.Now()
 	werr := b.run(ctx)
 	b.bars.stop()
+	b.bars = nil // notes go straight to stderr again
 	return b.finish(ctx, werr, time.Since(start))
 }
 
@@ -160,6 +161,18 @@ func (b *batch) note(format string, args ...any) {
 		w = b.bars
 	}
 	fmt.Fprintf(w, "authenta: "+format+"\n", args...)
+}
+
+// resultWriter writes results on stdout, or above the progress bars when
+// stdout is the terminal they are drawn on (else each would break the
+// other).
+type resultWriter struct{ b *batch }
+
+func (w resultWriter) Write(p []byte) (int, error) {
+	if w.b.bars != nil && w.b.sameTTY {
+		return w.b.bars.Write(p)
+	}
+	return w.b.stdout.Write(p)
 }
 
 // count walks the roots once to size the progress bars: every file this
