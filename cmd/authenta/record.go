@@ -85,7 +85,7 @@ func (p *printer) print(r record) error {
 	}
 	if !p.header {
 		p.header = true
-		if _, err := fmt.Fprintf(p.w, "%-8s %5s  %-5s  %-20s  %s\n", "VERDICT", "FAKE", "TASK", "JOB", "FILE"); err != nil {
+		if _, err := fmt.Fprintf(p.w, "%-8s %7s  %-5s  %-20s  %s\n", "VERDICT", "P(FAKE)", "TASK", "JOB", "FILE"); err != nil {
 			return err
 		}
 	}
@@ -103,7 +103,7 @@ func (p *printer) print(r record) error {
 	if job == "" {
 		job = "-"
 	}
-	line := fmt.Sprintf("%-8s %5s  %-5s  %-20s  %s", verdict, prob, r.Task, job, r.File)
+	line := fmt.Sprintf("%-8s %7s  %-5s  %-20s  %s", verdict, prob, r.Task, job, r.File)
 	if r.Error != "" {
 		line += "  (" + oneLine(r.Error) + ")"
 	}
