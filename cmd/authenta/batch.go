@@ -336,6 +336,16 @@ func (b *batch) judge(ctx context.Context, it item) {
 			b.note("%s: could not remove job %s (%v); it was never finalized, so never charged", it.path, created.ID, rerr)
 		}
 		return
+	case ctx.Err() != nil && created != nil && se != nil && isUploadStep(se.Step) && b.jr != nil:
+		// Interrupted during the upload: a presigned upload cannot be
+		// resumed, so the next run sends the file again with a new job.
+		// This one was never finalized (never charged): remove it.
+		r.State, r.JobID, r.Next, r.Error = stateFailed, created.ID, nextAgain, "interrupted during the upload"
+		r.At = time.Now().UTC().Format(time.RFC3339Nano)
+		if b.jr.write(r, true) == nil {
+			_ = b.removeJob(created.ID)
+		}
+		return
 	case ctx.Err() != nil:
 		// Interrupted: with a journal, the job (if any) stays, its
 		// "created" line says so, and the next run resumes it.

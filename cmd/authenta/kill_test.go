@@ -118,3 +118,75 @@ func TestKillNineNeverPaysTwice(t *testing.T) {
 	}
 	t.Logf("%d jobs that were never finalized (never charged)", extra)
 }
+
+// TestInterruptKeepsJobsForTheNextRun: SIGINT stops the batch promptly,
+// keeps the jobs in flight (their "created" lines stand), and the next run
+// finishes them without making new ones.
+func TestInterruptKeepsJobsForTheNextRun(t *testing.T) {
+	t.Parallel()
+	srv := authentatest.NewServer(t, authentatest.WithSchedule(authentatest.Schedule{ProcessingFor: 300 * time.Millisecond}))
+	env := []string{"AUTHENTA_API_KEY=" + srv.APIKey(), "AUTHENTA_BASE_URL=" + srv.URL}
+	dir := t.TempDir()
+	files := makeFiles(t, dir, 12, 0)
+	journal := filepath.Join(t.TempDir(), "j.ndjson")
+
+	cmd := exec.Command(bin, args(fast, []string{"batch", "-j", "4", "-o", journal, dir})...)
+	cmd.Env = cleanEnv(env)
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	require.NoError(t, cmd.Start())
+	// Wait until jobs are in flight: four created lines.
+	require.Eventually(t, func() bool {
+		b, _ := os.ReadFile(journal)
+		return bytes.Count(b, []byte(`"state":"created"`)) >= 4
+	}, 10*time.Second, 2*time.Millisecond)
+	start := time.Now()
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	err := cmd.Wait()
+	require.Error(t, err)
+	assert.Equal(t, exitFailed, cmd.ProcessState.ExitCode(), errOut.String())
+	assert.Less(t, time.Since(start), 2*time.Second, "an interrupt stops the batch promptly")
+	assert.Contains(t, errOut.String(), "run the same command again to resume")
+	for _, j := range srv.Jobs() {
+		// An interrupt removes only jobs caught in their upload (never
+		// finalized); the journal names the others.
+		assert.True(t, !j.Deleted || !j.Finalized, "job %s", j.ID)
+	}
+	require.NotEmpty(t, srv.Jobs())
+	judgedBefore := len(judgedFiles(t, journal))
+
+	r := cli(t, env, args(fast, []string{"batch", "-j", "4", "-json", "-o", journal, dir})...)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	paid := map[string]int{}
+	for _, j := range srv.Jobs() {
+		if j.Finalized {
+			paid[j.Inputs[0].FileName]++
+		} else {
+			assert.True(t, j.Deleted, "job %s was left behind", j.ID)
+		}
+	}
+	assert.Len(t, paid, len(files))
+	for f, n := range paid {
+		assert.Equal(t, 1, n, "%s paid %d times", f, n)
+	}
+	assert.Len(t, ndjson(t, r.stdout), len(files)-judgedBefore)
+	judged := judgedFiles(t, journal)
+	assert.Len(t, judged, len(files))
+	for f, n := range judged {
+		assert.Equal(t, 1, n, "%s judged %d times", f, n)
+	}
+}
+
+// judgedFiles counts the judged lines of a journal by file.
+func judgedFiles(t *testing.T, journal string) map[string]int {
+	t.Helper()
+	b, err := os.ReadFile(journal)
+	require.NoError(t, err)
+	seen := map[string]int{}
+	for _, r := range ndjson(t, string(b)) {
+		if r.State == stateJudged {
+			seen[r.File]++
+		}
+	}
+	return seen
+}

@@ -23,7 +23,13 @@ import (
 )
 
 func main() {
+	// The first interrupt stops the command cleanly (a batch keeps its
+	// unfinished jobs for the next run); a second one kills it at once.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	code := run(ctx, os.Args[1:], newEnv())
 	stop()
 	os.Exit(code)
