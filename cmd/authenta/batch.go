@@ -77,6 +77,9 @@ func parseBatch(a *app, args []string) (*batchConfig, bool, error) {
 		if err != nil {
 			return nil, false, usagef("-task %q: not a task type (see authenta tasks), nor auto", *taskName)
 		}
+		if t.ID == authenta.FaceIntelligence.ID {
+			return nil, false, usagef("-task %s needs face checks per file: use authenta detect -checks", t.Model)
+		}
 		cfg.task = &t
 	}
 	var err error

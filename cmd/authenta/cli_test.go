@@ -66,6 +66,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{"batch -j 0", nil, []string{"-offline", "batch", "-j", "0", dir}, "-j 0"},
 		{"batch negative rate", nil, []string{"-offline", "batch", "-rate", "-1", dir}, "-rate"},
 		{"batch bad task", nil, []string{"-offline", "batch", "-task", "nope", dir}, "not a task type"},
+		{"batch face intelligence", nil, []string{"-offline", "batch", "-task", "FI-1", dir}, "detect -checks"},
 		{"shard out of range", nil, []string{"-offline", "batch", "-shard", "3/3", dir}, "0 to 2"},
 		{"shard not I/N", nil, []string{"-offline", "batch", "-shard", "2", dir}, "I/N"},
 		{"shard N zero", nil, []string{"-offline", "batch", "-shard", "0/0", dir}, "N must be"},

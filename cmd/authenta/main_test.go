@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"go.uber.org/goleak"
 )
@@ -145,5 +144,3 @@ func args(parts ...[]string) []string {
 	}
 	return out
 }
-
-func since(t0 time.Time) string { return time.Since(t0).Round(time.Millisecond).String() }
