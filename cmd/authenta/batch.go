@@ -356,7 +356,8 @@ func (b *batch) judge(ctx context.Context, it item) {
 			b.keep()
 		}
 		return
-	case b.fatal(err):
+	case (se == nil || !isUploadStep(se.Step)) && b.fatal(err):
+		// (A storage error is about one upload, never the whole batch.)
 		if created != nil {
 			b.keep()
 		}

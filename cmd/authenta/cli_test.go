@@ -43,6 +43,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, dir+"/a.jpg", "x")
+	writeFile(t, dir+"/empty.jpg", "")
 	tests := []struct {
 		name string
 		env  []string
@@ -60,6 +61,10 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{"detect missing file", nil, []string{"-offline", "detect", dir + "/nope.jpg"}, "no such file"},
 		{"detect unknown type", nil, []string{"-offline", "detect", sample("notes.txt")}, "no task takes"},
 		{"detect bad task", nil, []string{"-offline", "detect", "-task", "XX-9", dir + "/a.jpg"}, "not a task type"},
+		{"detect a folder", nil, []string{"-offline", "detect", "-task", "AC-1", dir}, "authenta batch runs folders"},
+		{"detect an empty file", nil, []string{"-offline", "detect", dir + "/empty.jpg"}, "empty"},
+		{"detect a type the task refuses", nil, []string{"-offline", "detect", "-task", "AF-1", dir + "/a.jpg"}, "accepts"},
+		{"detect similarity without reference", nil, []string{"-offline", "detect", "-checks", "similarity", dir + "/a.jpg"}, "Reference"},
 		{"detect bad check", nil, []string{"-offline", "detect", "-checks", "aura", dir + "/a.jpg"}, "aura"},
 		{"batch without folder", nil, []string{"-offline", "batch"}, "at least one"},
 		{"batch missing folder", nil, []string{"-offline", "batch", dir + "/nope"}, "no such file"},

@@ -48,6 +48,9 @@ func runDetect(ctx context.Context, a *app, args []string) (int, error) {
 	if err != nil {
 		return exitUsage, usagef("%v", err)
 	}
+	if fi.IsDir() {
+		return exitUsage, usagef("%s is a folder: authenta batch runs folders", file)
+	}
 	c, closeClient, err := a.connect()
 	if err != nil {
 		return exitFailed, err
@@ -74,6 +77,11 @@ func runDetect(ctx context.Context, a *app, args []string) (int, error) {
 
 	r := record{File: file, Task: task.Model, Size: fi.Size(), ModTime: formatModTime(fi.ModTime())}
 	r.Seconds = math.Round(time.Since(start).Seconds()*1000) / 1000
+	if err != nil && se == nil && ctx.Err() == nil && (errors.Is(err, authenta.ErrInvalidArgument) || errors.Is(err, authenta.ErrUnsupportedMediaType)) {
+		// Refused before any request: the file (or a flag) is not one the
+		// task takes.
+		return exitUsage, usagef("%v", err)
+	}
 	if err != nil {
 		r.State, r.Error = stateFailed, err.Error()
 		if se != nil {
