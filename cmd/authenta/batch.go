@@ -43,27 +43,29 @@ rejected API key or an empty balance stops it).`
 
 // batchConfig is a parsed batch command line.
 type batchConfig struct {
-	task    *authenta.TaskType // nil: auto
-	workers int
-	rate    float64
-	out     string
-	shard   shard
-	json    bool
-	roots   []string
+	task     *authenta.TaskType // nil: auto
+	workers  int
+	rate     float64
+	out      string
+	shard    shard
+	json     bool
+	evidence string // folder for fake files' evidence
+	roots    []string
 }
 
 func parseBatch(a *app, args []string) (*batchConfig, bool, error) {
-	fs := a.newFlags("batch", "batch [-task T|auto] [-j N] [-rate R] [-o results.ndjson] [-shard I/N] [-json] DIR|FILE...", batchAbout)
+	fs := a.newFlags("batch", "batch [-task T|auto] [-j N] [-rate R] [-o results.ndjson] [-shard I/N] [-evidence DIR] [-json] DIR|FILE...", batchAbout)
 	taskName := fs.String("task", "auto", "task type for every file: ID, slug or model code (e.g. AC-1), or auto to pick by content type")
 	workers := fs.Int("j", 4, "files in flight at once (1..1024)")
 	perSec := fs.Float64("rate", 0, "at most R job creations per second, e.g. 0.5 or 10 (0: no limit)")
 	out := fs.String("o", "", "the journal: NDJSON lines of created and finished files, read first to resume")
 	shardSpec := fs.String("shard", "", "take only shard I of N (zero-based), e.g. 0/4; /N takes I from $"+envShardIndex)
 	asJSON := fs.Bool("json", false, "print NDJSON on stdout, one object per file, instead of a table")
+	evidenceDir := fs.String("evidence", "", "save each fake file's evidence (annotated image or video frames) in a folder of its own under DIR")
 	if done, err := parse(fs, args); done || err != nil {
 		return nil, done, err
 	}
-	cfg := &batchConfig{workers: *workers, rate: *perSec, out: *out, json: *asJSON, roots: fs.Args()}
+	cfg := &batchConfig{workers: *workers, rate: *perSec, out: *out, json: *asJSON, evidence: *evidenceDir, roots: fs.Args()}
 	switch {
 	case len(cfg.roots) == 0:
 		return nil, false, usagef("name at least one folder or file")
@@ -330,6 +332,7 @@ func (b *batch) judge(ctx context.Context, it item) {
 	switch {
 	case err == nil:
 		r.judged(d)
+		b.saveEvidence(ctx, it, d, &r)
 		b.end(r, start)
 		return
 	case jerr != nil:
@@ -386,6 +389,19 @@ func (b *batch) judge(ctx context.Context, it item) {
 	b.end(r, start)
 }
 
+// saveEvidence saves a fake file's evidence when -evidence asks; an error
+// is noted and leaves the verdict as it is.
+func (b *batch) saveEvidence(ctx context.Context, it item, d *authenta.Detection, r *record) {
+	if b.cfg.evidence == "" || r.Verdict != authenta.VerdictFake {
+		return
+	}
+	dir, err := saveEvidence(ctx, b.cfg.evidence, it.path, it.task, d)
+	if err != nil {
+		b.note("%s: evidence: %v", it.path, err)
+	}
+	r.Evidence = dir
+}
+
 // failedJob fills a failed record for an error after the job was
 // finalized (or may have been): a job that ran and failed is final;
 // anything else is resumed next time.
@@ -417,6 +433,7 @@ func (b *batch) resume(ctx context.Context, it item, id string) {
 	switch {
 	case err == nil:
 		r.judged(d)
+		b.saveEvidence(ctx, it, d, &r)
 		b.end(r, start)
 		return
 	case errors.Is(err, errNotUploaded):

@@ -21,12 +21,13 @@ intelligence.
 Exit status: 0 real or unknown, 3 fake, 1 failed, 2 usage.`
 
 func runDetect(ctx context.Context, a *app, args []string) (int, error) {
-	fs := a.newFlags("detect", "detect [-task T] [-reference F] [-checks liveness,faceswap,similarity] [-json] [-timeout D] FILE", detectAbout)
+	fs := a.newFlags("detect", "detect [-task T] [-reference F] [-checks liveness,faceswap,similarity] [-evidence DIR] [-json] [-timeout D] FILE", detectAbout)
 	taskName := fs.String("task", "", "task type: ID, slug or model code, e.g. AC-1 (default: by content type)")
 	reference := fs.String("reference", "", "reference image for the FI-1 similarity check")
 	checks := fs.String("checks", "", "FI-1 checks, comma-separated: liveness, faceswap, similarity")
 	asJSON := fs.Bool("json", false, "print one NDJSON object instead of text")
 	timeout := fs.Duration("timeout", 0, "give up after this long (default: the task's server timeout plus 2m)")
+	evidenceDir := fs.String("evidence", "", "when the file is fake, save its evidence (annotated image or video frames) in a folder of its own under DIR")
 	if done, err := parse(fs, args); done || err != nil {
 		return exitOK, err
 	}
@@ -95,6 +96,12 @@ func runDetect(ctx context.Context, a *app, args []string) (int, error) {
 		return exitFailed, err
 	}
 	r.judged(d)
+	if *evidenceDir != "" && r.Verdict == authenta.VerdictFake {
+		var eerr error
+		if r.Evidence, eerr = saveEvidence(ctx, *evidenceDir, file, task, d); eerr != nil {
+			a.note("evidence: %v", eerr)
+		}
+	}
 	if *asJSON {
 		err = newPrinter(a.stdout, true).print(r)
 	} else {
@@ -182,6 +189,9 @@ func printDetection(a *app, r record, task authenta.TaskType, d *authenta.Detect
 	}
 	fmt.Fprintf(&b, "  task        %s (%s)\n", task.Model, task.Name)
 	fmt.Fprintf(&b, "  job         %s, %s in %.2fs\n", r.JobID, r.Status, r.Seconds)
+	if r.Evidence != "" {
+		fmt.Fprintf(&b, "  evidence    %s\n", r.Evidence)
+	}
 	_, err := fmt.Fprint(a.stdout, b.String())
 	return err
 }

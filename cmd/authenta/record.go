@@ -39,6 +39,7 @@ type record struct {
 	Next string `json:"next,omitempty"`
 	// JobRemoved says the failed file's job was deleted.
 	JobRemoved bool    `json:"jobRemoved,omitempty"`
+	Evidence   string  `json:"evidence,omitempty"` // the folder of a fake file's evidence (-evidence)
 	Size       int64   `json:"size,omitempty"`
 	ModTime    string  `json:"modTime,omitempty"` // RFC 3339, UTC, nanoseconds
 	Seconds    float64 `json:"seconds,omitempty"` // time spent on it in this run
