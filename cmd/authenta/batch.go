@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"sync"
 	"time"
@@ -100,6 +101,9 @@ func runBatch(ctx context.Context, a *app, args []string) (int, error) {
 	if cfg.out != "" {
 		var st journalStats
 		if jr, st, err = openJournal(cfg.out); err != nil {
+			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+				return exitUsage, usagef("-o: %v", err)
+			}
 			return exitFailed, fmt.Errorf("journal: %w", err)
 		}
 		defer jr.close()

@@ -68,6 +68,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{"detect bad check", nil, []string{"-offline", "detect", "-checks", "aura", dir + "/a.jpg"}, "aura"},
 		{"batch without folder", nil, []string{"-offline", "batch"}, "at least one"},
 		{"batch missing folder", nil, []string{"-offline", "batch", dir + "/nope"}, "no such file"},
+		{"batch journal in a missing folder", nil, []string{"-offline", "batch", "-o", dir + "/no/such/j.ndjson", dir}, "-o"},
 		{"batch -j 0", nil, []string{"-offline", "batch", "-j", "0", dir}, "-j 0"},
 		{"batch negative rate", nil, []string{"-offline", "batch", "-rate", "-1", dir}, "-rate"},
 		{"batch bad task", nil, []string{"-offline", "batch", "-task", "nope", dir}, "not a task type"},
