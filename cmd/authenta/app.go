@@ -240,7 +240,13 @@ func (a *app) newFlags(name, synopsis, about string) *flag.FlagSet {
 // parse parses a command's flags. It returns done when -help was asked
 // (the usage has been printed; exit status 0).
 func parse(fs *flag.FlagSet, args []string) (done bool, err error) {
-	if err := fs.Parse(args); err != nil {
+	// The flag package prints the usage on any error; print it only when
+	// asked, and once.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	err = fs.Parse(args)
+	fs.Usage = usage
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.Usage()
 			return true, nil

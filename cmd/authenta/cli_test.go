@@ -31,7 +31,7 @@ func TestHelpExitsZeroWithFullUsage(t *testing.T) {
 			t.Parallel()
 			r := cli(t, nil, tc.args...)
 			require.Equal(t, exitOK, r.code, r.stderr)
-			assert.Contains(t, r.stdout, "Usage:")
+			assert.Equal(t, 1, strings.Count(r.stdout, "Usage:"), "the usage, once: %s", r.stdout)
 			for _, w := range tc.want {
 				assert.Contains(t, r.stdout, w)
 			}
@@ -53,6 +53,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{"no command", nil, nil, "name a command"},
 		{"unknown command", nil, []string{"frobnicate"}, "unknown command"},
 		{"unknown global flag", nil, []string{"-key", "k", "tasks"}, "flag provided but not defined"},
+		{"unknown command flag", nil, []string{"-offline", "batch", "-frob", dir}, "flag provided but not defined: -frob"},
 		{"no key", nil, []string{"detect", dir + "/a.jpg"}, "AUTHENTA_API_KEY"},
 		{"bad key", []string{"AUTHENTA_API_KEY=has space"}, []string{"detect", dir + "/a.jpg"}, "authenta"},
 		{"bad base URL", []string{"AUTHENTA_API_KEY=api_abcdefgh12", "AUTHENTA_BASE_URL=ftp://x"}, []string{"jobs", "get", "1"}, "http"},
