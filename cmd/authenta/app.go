@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/term"
@@ -58,7 +59,24 @@ type app struct {
 	offline bool
 	wait    authenta.WaitOptions
 	verbose bool
+	// bars, while progress bars are drawn: notes, logs and (on the same
+	// terminal) results are printed above them, not through them.
+	drawing atomic.Pointer[bars]
 }
+
+// errOut is where notes and logs go: stderr, above the bars if any.
+func (a *app) errOut() io.Writer {
+	if b := a.drawing.Load(); b != nil {
+		return b
+	}
+	return a.stderr
+}
+
+// stderrWriter is errOut as an io.Writer that follows the bars' coming
+// and going (for the SDK's logger, made before the bars).
+type stderrWriter struct{ a *app }
+
+func (w stderrWriter) Write(p []byte) (int, error) { return w.a.errOut().Write(p) }
 
 // usageError is a mistake in the command line: exit status 2.
 type usageError struct{ msg string }
@@ -256,7 +274,7 @@ func parse(fs *flag.FlagSet, args []string) (done bool, err error) {
 	return false, nil
 }
 
-// note prints a line on stderr.
+// note prints a line on stderr (above the bars, when they are drawn).
 func (a *app) note(format string, args ...any) {
-	fmt.Fprintf(a.stderr, "authenta: "+format+"\n", args...)
+	fmt.Fprintf(a.errOut(), "authenta: "+format+"\n", args...)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math"
 	"sync"
@@ -134,11 +133,12 @@ func runBatch(ctx context.Context, a *app, args []string) (int, error) {
 			return exitFailed, err
 		}
 		b.bars = newBars(a.stderr, files, bytes)
+		a.drawing.Store(b.bars)
 	}
 	start := time.Now()
 	werr := b.run(ctx)
+	a.drawing.Store(nil) // notes go straight to stderr again
 	b.bars.stop()
-	b.bars = nil // notes go straight to stderr again
 	return b.finish(ctx, werr, time.Since(start))
 }
 
@@ -163,23 +163,14 @@ type batch struct {
 	kept     int // jobs left unfinished by an interruption, to resume
 }
 
-// note prints a line on stderr, above the bars when they are drawn.
-func (b *batch) note(format string, args ...any) {
-	var w io.Writer = b.stderr
-	if b.bars != nil {
-		w = b.bars
-	}
-	fmt.Fprintf(w, "authenta: "+format+"\n", args...)
-}
-
 // resultWriter writes results on stdout, or above the progress bars when
 // stdout is the terminal they are drawn on (else each would break the
 // other).
 type resultWriter struct{ b *batch }
 
 func (w resultWriter) Write(p []byte) (int, error) {
-	if w.b.bars != nil && w.b.sameTTY {
-		return w.b.bars.Write(p)
+	if bs := w.b.drawing.Load(); bs != nil && w.b.sameTTY {
+		return bs.Write(p)
 	}
 	return w.b.stdout.Write(p)
 }

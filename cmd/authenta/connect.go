@@ -21,7 +21,7 @@ const userAgent = "authenta-cli"
 func (a *app) connect() (*authenta.Client, func(), error) {
 	opts := []authenta.Option{authenta.WithUserAgent(userAgent)}
 	if a.verbose {
-		opts = append(opts, authenta.WithLogger(slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+		opts = append(opts, authenta.WithLogger(slog.New(slog.NewTextHandler(stderrWriter{a}, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	}
 	if a.offline {
 		srv, err := authentatest.Start(authentatest.WithJobHook(offlineVerdicts))
