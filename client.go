@@ -129,7 +129,7 @@ func (c *Client) retryClient(user *http.Client, rt http.RoundTripper, s settings
 	if user != nil {
 		inner.CheckRedirect, inner.Jar, inner.Timeout = user.CheckRedirect, user.Jar, user.Timeout
 	}
-	p := &retry.Policy{MaxWait: s.retryWaitMax, Now: func() time.Time { return c.clock.Now() }}
+	p := &retry.Policy{MaxWait: s.retryWaitMax, Now: func() time.Time { return c.clock.Now() }, Final: quotaUsedUp}
 	rc := &retryablehttp.Client{
 		HTTPClient:   inner,
 		Logger:       nil, // its logger prints presigned URLs; we log from sdkTransport
@@ -281,9 +281,12 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 	}
 	// The SDK's response types validate their input themselves; calling
 	// them directly saves encoding/json a scan of the whole body.
-	if u, ok := out.(json.Unmarshaler); ok {
+	switch u := out.(type) {
+	case ownedDecoder: // b is this call's own buffer: kept, not copied
+		err = u.decodeOwned(b)
+	case json.Unmarshaler:
 		err = u.UnmarshalJSON(b)
-	} else {
+	default:
 		err = json.Unmarshal(b, out)
 	}
 	if err != nil {

@@ -13,7 +13,7 @@
 //	if err != nil {
 //		return err
 //	}
-//	if d.Result.IsDeepFake != nil && *d.Result.IsDeepFake {
+//	if d.Result.Verdict() == authenta.VerdictFake {
 //		// act on it
 //	}
 //

@@ -168,6 +168,7 @@ func isBinary(b []byte) bool {
 type errorEnvelope struct {
 	Code      json.RawMessage `json:"code"`      // v1, legacy, FaceSim nested
 	ErrorCode json.RawMessage `json:"errorCode"` // other gateways
+	Name      json.RawMessage `json:"name"`      // JavaScript Error objects passed through: {"name": "AA001", "message"}
 	Message   json.RawMessage `json:"message"`   // v1, legacy, NestJS (string or array)
 	Msg       json.RawMessage `json:"msg"`       // FastAPI detail items
 	Loc       json.RawMessage `json:"loc"`       // FastAPI detail items
@@ -229,7 +230,7 @@ func (env *errorEnvelope) field(key string) *json.RawMessage {
 		name string
 		v    *json.RawMessage
 	}{
-		{"code", &env.Code}, {"errorCode", &env.ErrorCode}, {"message", &env.Message},
+		{"code", &env.Code}, {"errorCode", &env.ErrorCode}, {"name", &env.Name}, {"message", &env.Message},
 		{"msg", &env.Msg}, {"loc", &env.Loc}, {"error", &env.Error},
 		{"detail", &env.Detail}, {"title", &env.Title},
 	} {
@@ -247,6 +248,9 @@ func (env *errorEnvelope) code(depth int) string {
 		return c
 	}
 	if c := jsonCode(env.ErrorCode); c != "" {
+		return c
+	}
+	if c := jsonCode(env.Name); c != "" {
 		return c
 	}
 	if depth < maxJSONDepth && len(env.Error) > 0 && env.Error[0] == '{' {
@@ -695,4 +699,11 @@ func valueEnd(s string, i int, amp bool) int {
 // isURLEnd reports whether c cannot be part of a URL as written in text.
 func isURLEnd(c byte) bool {
 	return c <= ' ' || c == 0x7F || strings.IndexByte("\"'<>`{}|\\^", c) >= 0
+}
+
+// quotaUsedUp is the retry policy's Final: a 429 whose code says the quota
+// is used up (AA001) is returned at once, since retrying cannot help.
+func quotaUsedUp(resp *http.Response, start []byte) bool {
+	code, _ := decodeErrorBody(resp.Header.Get("Content-Type"), start)
+	return codeSentinels[strings.ToUpper(strings.TrimSpace(code))] == ErrQuotaExceeded
 }

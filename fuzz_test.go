@@ -81,6 +81,143 @@ func FuzzParseResult(f *testing.F) {
 	})
 }
 
+// FuzzResultVerdict: Verdict, FakeProbability and Similarity never panic;
+// the verdict is one of the three; scores are in 0..1; Verdict is Unknown
+// only when no verdict field is present (judged independently, from the
+// document decoded as a map: a verdict flag given once as a JSON boolean
+// always decides), and not Unknown only when one is. A document that
+// ParseResult calls failed has no verdict flag.
+func FuzzResultVerdict(f *testing.F) {
+	for _, seed := range []string{
+		`{"resultType":"video","identityPredictions":[{"identityId":0,"isDeepFake":true}]}`,
+		`{"resultType":"image","isDeepFake":false,"RealConfidencePercent":97.4}`,
+		`{"boundingBoxes":{"0":{"boundingBox":{"0":[1,2,3,4]},"class":{"isDeepFake":null,"isLiveness":false}}}}`,
+		`{"identityDetails":{"face_0":{"boundingBox":[1,2,3,4],"class":"fake","confidence":93}}}`,
+		`{"isSimilar":false,"similarityScore":82.67}`,
+		`{"error":"OutOfMemoryError","message":"CUDA out of memory"}`,
+		`{"faces":2,"deepFakes":1,"participants":[{"id":0,"fake":true}]}`,
+		`{"isFake":"True","isTampered":false,"confidence":0.95}`,
+		`{"isSpoof":true,"isLiveness":true}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		r, err := ParseResult(raw)
+		flag := fuzzVerdictFlag(raw)
+		var re *ResultError
+		if errors.As(err, &re) {
+			if flag {
+				t.Fatalf("ParseResult(%q) reports a failure, but the document has a verdict flag", raw)
+			}
+			if !errors.Is(err, ErrJobFailed) {
+				t.Fatalf("ParseResult(%q): %v does not match ErrJobFailed", raw, err)
+			}
+			return
+		}
+		if err != nil {
+			return
+		}
+		v := r.Verdict()
+		switch v {
+		case VerdictReal, VerdictFake, VerdictUnknown:
+		default:
+			t.Fatalf("Verdict of %q is %q", raw, v)
+		}
+		if v == VerdictUnknown && flag {
+			t.Fatalf("Verdict of %q is unknown, but it has a verdict flag", raw)
+		}
+		if v != VerdictUnknown && !fuzzVerdictField(raw) {
+			t.Fatalf("Verdict of %q is %s without any verdict field", raw, v)
+		}
+		if p, ok := r.FakeProbability(); ok && !(p >= 0 && p <= 1) {
+			t.Fatalf("FakeProbability of %q is %v", raw, p)
+		}
+		if s, ok := r.Similarity(); ok && !(s >= 0 && s <= 1) {
+			t.Fatalf("Similarity of %q is %v", raw, s)
+		}
+	})
+}
+
+// The fields a verdict may come from: the flags, and the fields that hold
+// faces or counts.
+var (
+	fuzzFlagNames     = []string{"isDeepFake", "fake", "isAIGenerated", "isFake", "isTampered", "isLiveness", "isLive", "isSpoof"}
+	fuzzFaceFlagNames = []string{"isDeepFake", "fake", "isFake", "isLiveness", "isLive", "isSpoof"}
+	fuzzFieldNames    = append([]string{"identityPredictions", "participants", "boundingBoxes", "identityDetails", "deepFakes", "class", "RealConfidencePercent"}, fuzzFlagNames...)
+)
+
+// fuzzVerdictFlag reports whether a document has, at its top level or in
+// an element of identityPredictions, a verdict flag given once (no other
+// key equal to it but for case) as a JSON boolean.
+func fuzzVerdictFlag(raw []byte) bool {
+	top, ok := fuzzObject(raw)
+	if !ok {
+		return false
+	}
+	if fuzzHasFlag(top, fuzzFlagNames) {
+		return true
+	}
+	if k, ok := fuzzOnlyKey(top, "identityPredictions"); ok {
+		items, _ := top[k].([]any)
+		for _, it := range items {
+			if o, ok := it.(map[string]any); ok && fuzzHasFlag(o, fuzzFaceFlagNames) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func fuzzHasFlag(o map[string]any, names []string) bool {
+	for _, name := range names {
+		if k, ok := fuzzOnlyKey(o, name); ok {
+			if _, isBool := o[k].(bool); isBool {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fuzzVerdictField reports whether a document has any field a verdict may
+// come from, whatever its value.
+func fuzzVerdictField(raw []byte) bool {
+	top, ok := fuzzObject(raw)
+	if !ok {
+		return false
+	}
+	for k := range top {
+		for _, name := range fuzzFieldNames {
+			if strings.EqualFold(k, name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fuzzObject decodes a JSON object, numbers kept as text (1e400 is valid
+// JSON, but no float64).
+func fuzzObject(raw []byte) (map[string]any, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var top map[string]any
+	return top, dec.Decode(&top) == nil && top != nil
+}
+
+// fuzzOnlyKey returns the one key of o equal to name but for case.
+func fuzzOnlyKey(o map[string]any, name string) (string, bool) {
+	var found string
+	n := 0
+	for k := range o {
+		if strings.EqualFold(k, name) {
+			found = k
+			n++
+		}
+	}
+	return found, n == 1
+}
+
 // FuzzListDecode decodes a list body as List does (wireList, the decoder
 // of every list envelope): it never panics, never yields more jobs than the
 // input has JSON objects, never a nil job, and never negative paging.

@@ -40,6 +40,10 @@ type Job struct {
 	// InlineResult is the result document embedded in the job, when the
 	// server embeds one. Result prefers the result artifact.
 	InlineResult json.RawMessage
+	// Raw is the job's JSON exactly as the server sent it, so that nothing
+	// it says is lost. It holds the artifacts' presigned URLs: a secret, not
+	// to be logged (fmt verbs print the job without it).
+	Raw json.RawMessage
 }
 
 // Format prints the job as %+v does, whatever the verb, with its artifacts'
@@ -49,6 +53,7 @@ type Job struct {
 func (j Job) Format(f fmt.State, _ rune) {
 	type fields Job // the same fields without the methods
 	j.ErrorMessage, j.Message = redactURLs(j.ErrorMessage), redactURLs(j.Message)
+	j.Raw = nil
 	fmt.Fprintf(f, "%+v", fields(j))
 }
 

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/phospheneai/authenta-go/internal/lenient"
@@ -33,9 +32,12 @@ type Result struct {
 	IsAIGenerated *bool    // the reference page's example shape
 	Confidence    *float64 // the reference page's example shape, 0..1
 
+	hint Verdict // from faces past the cap, the legacy deepFakes count or a top-level class
+
 	// Identities are the faces a model reports (DF-1, VF-1, ED-1, FI-1 image
 	// or video), from identityPredictions, boundingBoxes and identityDetails
-	// (on the result or on the job).
+	// (on the result or on the job), ordered by ID. At most 4096 faces and
+	// 2^20 boxes are kept; faces past them still count for Verdict.
 	Identities []Identity
 }
 
@@ -43,19 +45,30 @@ type Result struct {
 // bounding box per frame and can be large).
 const maxResultBody = 64 << 20
 
-// ParseResult decodes a result document leniently. It fails only when raw
-// is not a JSON object.
+// wireResult is a result document's fields, each read leniently.
+type wireResult struct {
+	IsDeepFake, Fake                  json.RawMessage
+	RealConfidencePercent             json.RawMessage
+	IsLiveness, IsLive, IsSpoof       json.RawMessage
+	IsSimilar, SimilarityScore        json.RawMessage
+	FaceVector, Embedding             json.RawMessage
+	ResultType                        json.RawMessage
+	IsFake, IsTampered, IsAIGenerated json.RawMessage
+	Confidence                        json.RawMessage
+
+	IdentityPredictions, BoundingBoxes json.RawMessage
+	IdentityDetails, Participants      json.RawMessage
+	DeepFakes, Class                   json.RawMessage
+
+	Error, Message, ErrorMessage json.RawMessage
+}
+
+// ParseResult decodes a result document leniently. It fails when raw is
+// not a JSON object, and with a *ResultError (matching ErrJobFailed) when
+// the document reports an error ({"error": ..., "message": ...}) and
+// carries no verdict, score, vector or face.
 func ParseResult(raw []byte) (*Result, error) {
-	var w struct {
-		IsDeepFake, Fake                  json.RawMessage
-		RealConfidencePercent             json.RawMessage
-		IsLiveness, IsLive, IsSpoof       json.RawMessage
-		IsSimilar, SimilarityScore        json.RawMessage
-		FaceVector, Embedding             json.RawMessage
-		ResultType                        json.RawMessage
-		IsFake, IsTampered, IsAIGenerated json.RawMessage
-		Confidence                        json.RawMessage
-	}
+	var w wireResult
 	t := bytes.TrimSpace(raw)
 	if len(t) == 0 || t[0] != '{' {
 		return nil, fmt.Errorf("authenta: result is not a JSON object")
@@ -65,10 +78,10 @@ func ParseResult(raw []byte) (*Result, error) {
 	}
 	r := &Result{
 		Raw:                   json.RawMessage(bytes.Clone(t)),
-		IsDeepFake:            lenient.Bool(firstRaw(w.IsDeepFake, w.Fake)),
+		IsDeepFake:            firstBool(w.IsDeepFake, w.Fake),
 		RealConfidencePercent: lenient.Float(w.RealConfidencePercent),
 		IsSpoof:               lenient.Bool(w.IsSpoof),
-		IsLive:                lenient.Bool(firstRaw(w.IsLiveness, w.IsLive)),
+		IsLive:                firstBool(w.IsLiveness, w.IsLive),
 		IsSimilar:             lenient.Bool(w.IsSimilar),
 		SimilarityScore:       lenient.Float(w.SimilarityScore),
 		FaceVector:            lenient.Floats(firstRaw(w.FaceVector, w.Embedding)),
@@ -88,14 +101,74 @@ func ParseResult(raw []byte) (*Result, error) {
 		spoof := !*r.IsLive
 		r.IsSpoof = &spoof
 	}
+	var ids identitySet
+	ids.addPredictions(w.IdentityPredictions)
+	ids.addPredictions(w.Participants)
+	ids.addFaces(w.BoundingBoxes)
+	ids.addFaces(w.IdentityDetails)
+	r.Identities = ids.list()
+	r.hint = ids.beyond
+	if n := lenient.Float(w.DeepFakes); n != nil && *n >= 0 { // legacy: how many faces are fake
+		r.hint = fold(r.hint, boolVerdict(*n > 0))
+	}
+	if v := classVerdict(lenient.String(w.Class)); v != VerdictUnknown {
+		r.hint = fold(r.hint, v)
+	}
+	if fe, failed := resultFailure(w.Error, w.Message, w.ErrorMessage); failed && !r.hasContent() {
+		return nil, fe
+	}
 	return r, nil
+}
+
+// firstBool reads the first of raws that holds a readable flag.
+func firstBool(raws ...json.RawMessage) *bool {
+	for _, r := range raws {
+		if b := lenient.Bool(r); b != nil {
+			return b
+		}
+	}
+	return nil
+}
+
+// hasContent reports whether the document says anything a caller can use.
+func (r *Result) hasContent() bool {
+	return r.Verdict() != VerdictUnknown || r.IsSimilar != nil || r.SimilarityScore != nil ||
+		r.FaceVector != nil || len(r.Identities) > 0 || r.Confidence != nil
+}
+
+// addJobIdentities merges the identityDetails a job carries beside its
+// result (FI-1) into the result's identities, unless the result has boxes
+// of its own (the same faces, described twice).
+func (r *Result) addJobIdentities(job *Job) {
+	details := job.identityDetails()
+	if details == nil {
+		return
+	}
+	for i := range r.Identities {
+		if len(r.Identities[i].Boxes) > 0 {
+			return
+		}
+	}
+	var ids identitySet
+	for i := range r.Identities {
+		p := r.Identities[i]
+		ids.get(p.ID)
+		*ids.byID[p.ID] = p
+	}
+	ids.addFaces(details)
+	r.Identities = ids.list()
+	r.hint = fold(r.hint, ids.beyond)
 }
 
 // Result fetches a job's result: the artifact of kind "result" from its
 // presigned URL (without the Authorization header), or else the result the
 // job carries inline. A download URL that has expired (403 or 404) is
 // refreshed once by getting the job again. A job with neither gives an
-// error matching ErrNoResult.
+// error matching ErrNoResult. A result document that reports an error
+// instead of a verdict ({"error": "OutOfMemoryError", "message": ...})
+// gives a *ResultError matching ErrJobFailed. Faces the job describes
+// beside its result (FI-1's identityDetails) are merged into
+// Result.Identities.
 func (s *JobsService) Result(ctx context.Context, job *Job, opts ...CallOption) (*Result, error) {
 	if job == nil {
 		return nil, fmt.Errorf("%w: nil *Job", ErrInvalidArgument)
@@ -110,26 +183,38 @@ func (s *JobsService) Result(ctx context.Context, job *Job, opts ...CallOption) 
 
 func (s *JobsService) result(ctx context.Context, job *Job, cs *callSettings) (*Result, error) {
 	if a, ok := resultArtifact(job); ok {
-		raw, err := s.download(ctx, a.DownloadURL, cs)
-		var ae *APIError
-		if errors.As(err, &ae) && (ae.StatusCode == 403 || ae.StatusCode == 404) && job.ID != "" {
-			fresh, gerr := s.job(ctx, http.MethodGet, job.ID, "", cs)
-			if gerr != nil {
-				return nil, gerr
-			}
-			if a, ok = resultArtifact(fresh); ok {
-				raw, err = s.download(ctx, a.DownloadURL, cs)
-			}
-		}
+		resp, err := s.openArtifact(ctx, a, &refresher{s: s, job: job, cs: cs}, cs)
 		if err != nil {
 			return nil, err
 		}
-		return ParseResult(raw)
+		defer drainClose(resp.Body)
+		raw, err := readBody(resp.Body, resp.ContentLength, maxResultBody)
+		if err != nil {
+			return nil, fmt.Errorf("authenta: download result: %w", sanitizeError(err))
+		}
+		return s.parseResult(job, raw)
 	}
 	if len(job.InlineResult) > 0 {
-		return ParseResult(job.InlineResult)
+		return s.parseResult(job, job.InlineResult)
 	}
 	return nil, fmt.Errorf("%w: job %s is %s and carries no result", ErrNoResult, job.ID, job.Status)
+}
+
+// parseResult parses a job's result document, adds the faces the job
+// describes beside it, and turns a document that reports an error into a
+// *ResultError carrying the job.
+func (s *JobsService) parseResult(job *Job, raw []byte) (*Result, error) {
+	r, err := ParseResult(raw)
+	var re *ResultError
+	if errors.As(err, &re) {
+		re.Job, re.Name, re.Message = job, s.c.scrubKey(re.Name), s.c.scrubKey(re.Message)
+		return nil, re
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.addJobIdentities(job)
+	return r, nil
 }
 
 func resultArtifact(job *Job) (Artifact, bool) {
@@ -139,23 +224,4 @@ func resultArtifact(job *Job) (Artifact, bool) {
 		}
 	}
 	return Artifact{}, false
-}
-
-// download GETs a presigned URL through the storage client (retries, no
-// auth) and returns its bounded body.
-func (s *JobsService) download(ctx context.Context, rawURL string, cs *callSettings) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-	if err != nil {
-		return nil, fmt.Errorf("%w: download URL: %s", ErrInvalidArgument, redactURLs(err.Error()))
-	}
-	resp, err := s.c.send(s.c.storage, req, scopeStorage, cs)
-	if err != nil {
-		return nil, err
-	}
-	defer drainClose(resp.Body)
-	b, err := readBody(resp.Body, resp.ContentLength, maxResultBody)
-	if err != nil {
-		return nil, fmt.Errorf("authenta: download result: %w", sanitizeError(err))
-	}
-	return b, nil
 }

@@ -51,7 +51,7 @@ func TestParseResultLenient(t *testing.T) {
 			authenta.Result{ResultType: "face-intelligence", IsLive: bptr(true), IsSpoof: bptr(false), IsSimilar: bptr(true), SimilarityScore: f64(82.67)}},
 		{"DI-1 document", `{"isFake":"false","isTampered":true}`, authenta.Result{IsFake: bptr(false), IsTampered: bptr(true)}},
 		{"reference example", `{"confidence":0.98,"isAiGenerated":true,"analysisDetails":{}}`, authenta.Result{Confidence: f64(0.98), IsAIGenerated: bptr(true)}},
-		{"unknown fields only", `{"boundingBoxes":{"0":{"class":"fake"}}}`, authenta.Result{}},
+		{"unknown fields only", `{"analysisDetails":{"regions":[]},"model":"x"}`, authenta.Result{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

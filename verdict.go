@@ -16,11 +16,15 @@ const (
 // Identity is one face a model tracked through an image or a video, as the
 // server keys it ("0", "1", ...), with its own verdict and boxes.
 type Identity struct {
-	ID         string   // "0", "1", ... as the server keys them
-	IsDeepFake *bool    // nil: the model did not say for this face
-	Confidence *float64 // 0..1; nil when the model gave none
+	ID         string // "0", "1", ... as the server keys them
+	IsDeepFake *bool  // nil: the model did not say for this face
+	// IsLive is the face's liveness where the model checked it (FI-1's
+	// per-face class {"isDeepFake", "isLiveness"}); false is a spoof.
+	IsLive     *bool
+	Confidence *float64 // 0..1, the model's confidence in Class; nil when it gave none
 	// Class is the label the model gave the face ("real", "fake", ...), as
-	// it sent it; empty when it gave none.
+	// it sent it; for FI-1's class object, "fake", "spoof" or "real" as its
+	// flags say. Empty when it gave none.
 	Class string
 	Boxes []FrameBox
 }

@@ -1,6 +1,7 @@
 package authenta
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -18,7 +19,8 @@ import (
 type wireJobFields struct {
 	ID           json.RawMessage `json:"id"`
 	JobID        json.RawMessage `json:"jobId"`
-	MID          json.RawMessage `json:"mid"` // legacy media id
+	TaskID       json.RawMessage `json:"taskId"` // a transient docs revision's name
+	MID          json.RawMessage `json:"mid"`    // legacy media id
 	Job          json.RawMessage `json:"job"`
 	Data         json.RawMessage `json:"data"`
 	TaskTypeID   json.RawMessage `json:"taskTypeId"`
@@ -75,7 +77,46 @@ func (a *wireArtifact) artifact() Artifact {
 // UnmarshalJSON decodes a job from any of the shapes the service sends:
 // flat with "jobId" or "id" (number or string), or nested as {"job": {...}}
 // or {"data": {...}}.
-func (j *Job) UnmarshalJSON(b []byte) error { return j.decode(b, 0) }
+// Raw is set to a copy of b.
+func (j *Job) UnmarshalJSON(b []byte) error { return j.decodeOwned(bytes.Clone(b)) }
+
+// decodeOwned is UnmarshalJSON for a buffer the job may keep as its Raw:
+// the SDK's own response bodies, read for this job alone, are not copied
+// again.
+func (j *Job) decodeOwned(b []byte) error {
+	if err := j.decode(b, 0); err != nil {
+		return err
+	}
+	if t := bytes.TrimSpace(b); lenient.Present(t) {
+		j.Raw = json.RawMessage(t)
+	}
+	return nil
+}
+
+// ownedDecoder is a response type that may keep the body it decodes.
+type ownedDecoder interface{ decodeOwned(b []byte) error }
+
+// identityDetails returns the identityDetails object the job carries at its
+// top level or in its {"job": ...} or {"data": ...} wrapper (FI-1), or nil.
+func (j *Job) identityDetails() json.RawMessage {
+	if !bytes.Contains(j.Raw, []byte("dentityDetails")) { // a cheap test before decoding the job again
+		return nil
+	}
+	var w struct{ IdentityDetails, Job, Data json.RawMessage }
+	if json.Unmarshal(j.Raw, &w) != nil {
+		return nil
+	}
+	if lenient.Present(w.IdentityDetails) {
+		return w.IdentityDetails
+	}
+	for _, inner := range []json.RawMessage{w.Job, w.Data} {
+		var in struct{ IdentityDetails json.RawMessage }
+		if lenient.IsObject(inner) && json.Unmarshal(inner, &in) == nil && lenient.Present(in.IdentityDetails) {
+			return in.IdentityDetails
+		}
+	}
+	return nil
+}
 
 // maxWrappers bounds how many {"job": ...} / {"data": ...} wrappers are
 // unwrapped (one is documented). Each level decodes its part of the
@@ -137,13 +178,13 @@ func (j *Job) decode(b []byte, wrappers int) error {
 // isWrapper reports a job nested in {"job": ...} or {"data": ...} rather
 // than described at the top level.
 func (w *wireJobFields) isWrapper() bool {
-	return !lenient.Present(w.ID) && !lenient.Present(w.JobID) && (lenient.IsObject(w.Job) || lenient.IsObject(w.Data))
+	return !lenient.Present(w.ID) && !lenient.Present(w.JobID) && !lenient.Present(w.TaskID) && (lenient.IsObject(w.Job) || lenient.IsObject(w.Data))
 }
 
 // fill sets the job from the fields every shape shares.
 func (j *Job) fill(w *wireJobFields, tt *wireTaskType) {
 	*j = Job{}
-	j.ID = firstString(w.ID, w.JobID, w.MID)
+	j.ID = firstString(w.ID, w.JobID, w.TaskID, w.MID)
 	j.TaskTypeID, _ = lenient.Int(w.TaskTypeID)
 	j.TaskTypeSlug = lenient.String(w.TaskTypeSlug)
 	if tt != nil { // {"taskType": {"id": "1", "slug": "..."}}
@@ -247,8 +288,10 @@ type wireCreated struct {
 	inputs []wireInput
 }
 
-func (w *wireCreated) UnmarshalJSON(b []byte) error {
-	if err := w.job.UnmarshalJSON(b); err != nil {
+func (w *wireCreated) UnmarshalJSON(b []byte) error { return w.decodeOwned(bytes.Clone(b)) }
+
+func (w *wireCreated) decodeOwned(b []byte) error {
+	if err := w.job.decodeOwned(b); err != nil {
 		return err
 	}
 	var top struct{ Inputs json.RawMessage }
@@ -335,7 +378,7 @@ func (l *wireList) UnmarshalJSON(b []byte) error {
 	}
 	for _, raw := range lenient.Objects(items) {
 		j := new(Job)
-		if j.UnmarshalJSON(raw) == nil {
+		if j.decodeOwned(raw) == nil { // raw is already a copy
 			l.Jobs = append(l.Jobs, j)
 		}
 	}

@@ -58,6 +58,8 @@ func TestJobUnmarshalVariants(t *testing.T) {
 		{"id above 2^53 stays exact", `{"id":9007199254740993}`, authenta.Job{ID: "9007199254740993"}},
 		{"jobId above 2^64 stays exact", `{"jobId":123456789012345678901234567890}`, authenta.Job{ID: "123456789012345678901234567890"}},
 		{"id wins over jobId", `{"id":"a","jobId":"b"}`, authenta.Job{ID: "a"}},
+		{"create answer keyed taskId", `{"taskId":"7f3c2a9e-1b2c","status":"QUEUED"}`, authenta.Job{ID: "7f3c2a9e-1b2c", Status: authenta.StatusQueued, RawStatus: "QUEUED"}},
+		{"taskId in a job wrapper", `{"job":{"taskId":12},"inputs":[]}`, authenta.Job{ID: "12"}},
 		{"error string", `{"id":1,"status":"error","error":"boom"}`, authenta.Job{ID: "1", Status: authenta.StatusFailed, RawStatus: "error", ErrorMessage: "boom"}},
 		{"error object", `{"id":1,"status":"ERROR","error":{"code":"X","message":"boom"}}`, authenta.Job{ID: "1", Status: authenta.StatusFailed, RawStatus: "ERROR", ErrorMessage: "boom"}},
 		{"unix seconds and millis",
@@ -81,6 +83,10 @@ func TestJobUnmarshalVariants(t *testing.T) {
 			t.Parallel()
 			var got authenta.Job
 			require.NoError(t, json.Unmarshal([]byte(tt.in), &got))
+			if tt.in != `null` {
+				assert.JSONEq(t, tt.in, string(got.Raw), "Raw is the whole answer")
+			}
+			got.Raw = nil
 			assert.Equal(t, tt.want, got)
 		})
 	}
@@ -135,7 +141,7 @@ func TestJobUnmarshalResetsPreviousValue(t *testing.T) {
 	t.Parallel()
 	j := authenta.Job{ID: "old", ErrorMessage: "old error", Inputs: []authenta.Input{{Slot: "x"}}}
 	require.NoError(t, json.Unmarshal([]byte(`{"id":"new","status":"queued"}`), &j))
-	assert.Equal(t, authenta.Job{ID: "new", Status: authenta.StatusQueued, RawStatus: "queued"}, j)
+	assert.Equal(t, authenta.Job{ID: "new", Status: authenta.StatusQueued, RawStatus: "queued", Raw: json.RawMessage(`{"id":"new","status":"queued"}`)}, j)
 }
 
 func TestStatusNormalisation(t *testing.T) {

@@ -19,10 +19,13 @@ import (
 // the wire reference (§1.15):
 //
 //   - AC-1: {"resultType": "image", "isDeepFake": false, "RealConfidencePercent": 97.4}
-//   - DF-1: "identityPredictions" and per-identity "boundingBoxes" (frame
-//     index to [x1, y1, x2, y2] at half resolution)
+//   - DF-1: two faces: "identityPredictions" and per-identity
+//     "boundingBoxes" (frame index to [x1, y1, x2, y2] at half resolution,
+//     with class and confidence); VF-1 and ED-1 one face each
 //   - FI-1: "isLiveness", "isDeepFake", "isSimilar" and "similarityScore",
-//     each null unless its check was asked for in the parameters
+//     each null unless its check was asked for in the parameters; the
+//     face's box is in "identityDetails" on the job, as the Python SDK
+//     reads it
 //   - FE-1: a 512-float L2-normalised "faceVector"
 //   - DI-1: "isFake" and "isTampered"
 //   - the others: a resultType, a verdict and a confidence
@@ -39,11 +42,15 @@ func defaultResult(task authenta.TaskType, params map[string]any, inputs []authe
 		doc = `{"resultType":"audio","isDeepFake":false,"RealConfidencePercent":93.1,` +
 			`"segments":[{"start":0,"end":4.5,"isDeepFake":false,"confidence":0.94},{"start":4.5,"end":9,"isDeepFake":false,"confidence":0.92}]}`
 	case authenta.AIVideoDetection.ID:
-		doc = `{"resultType":"video","isDeepFake":false,"RealConfidencePercent":91.8,"framesAnalyzed":48}`
+		doc = `{"resultType":"video","isDeepFake":false,"RealConfidencePercent":91.8,"framesAnalyzed":48,` +
+			`"identityPredictions":[{"identityId":0,"isDeepFake":false}],` +
+			`"boundingBoxes":{"0":{"boundingBox":{"0":[140,60,220,170],"1":[141,60,221,171]},"class":"real","confidence":0.92}}}`
 	case authenta.FaceSwapDetection.ID:
 		doc = `{"resultType":"video","isDeepFake":false,"RealConfidencePercent":95.2,` +
-			`"identityPredictions":[{"identityId":0,"isDeepFake":false}],` +
-			`"boundingBoxes":{"0":{"boundingBox":{"0":[112,64,208,180],"1":[113,64,209,181],"2":[115,65,211,182]},"class":"real","confidence":0.97}}}`
+			`"identityPredictions":[{"identityId":0,"isDeepFake":false},{"identityId":1,"isDeepFake":false}],` +
+			`"boundingBoxes":{` +
+			`"0":{"boundingBox":{"0":[112,64,208,180],"1":[113,64,209,181],"2":[115,65,211,182]},"class":"real","confidence":0.97},` +
+			`"1":{"boundingBox":{"0":[300,80,380,178],"1":[302,80,382,179],"2":[304,81,384,180]},"class":"real","confidence":0.94}}}`
 	case authenta.ImageForgeryDetection.ID:
 		doc = `{"resultType":"image","isDeepFake":false,"isTampered":false,"RealConfidencePercent":96.5}`
 	case authenta.DocumentIntelligence.ID:
@@ -60,7 +67,9 @@ func defaultResult(task authenta.TaskType, params map[string]any, inputs []authe
 	case authenta.AudioSplitter.ID:
 		doc = `{"resultType":"audio-split","speakers":2,"segments":[{"speaker":"0","start":0,"end":3.2},{"speaker":"1","start":3.2,"end":7.9}]}`
 	case authenta.EKYCDeepfake.ID:
-		doc = `{"resultType":"video","isDeepFake":false,"isLiveness":true,"RealConfidencePercent":94.7}`
+		doc = `{"resultType":"video","isDeepFake":false,"isLiveness":true,"RealConfidencePercent":94.7,` +
+			`"identityPredictions":[{"identityId":0,"isDeepFake":false}],` +
+			`"boundingBoxes":{"0":{"boundingBox":{"0":[120,50,200,160],"1":[121,50,201,161]},"class":"real","confidence":0.95}}}`
 	default:
 		doc = `{"resultType":"unknown"}`
 	}
@@ -76,25 +85,71 @@ func faceIntelligenceResult(params map[string]any, inputs []authenta.Input) json
 		IsLiveness      json.RawMessage `json:"isLiveness"`
 		IsSimilar       json.RawMessage `json:"isSimilar"`
 		SimilarityScore json.RawMessage `json:"similarityScore"`
-		BoundingBoxes   json.RawMessage `json:"boundingBoxes"`
-	}{"face-intelligence", null, null, null, null, nil}
-	class := map[string]any{"isDeepFake": nil, "isLiveness": nil}
+		FramesAnalyzed  int             `json:"framesAnalyzed"`
+	}{"face-intelligence", null, null, null, null, 1}
 	if flag(params, "isFaceswapCheck") {
-		doc.IsDeepFake, class["isDeepFake"] = json.RawMessage("false"), false
+		doc.IsDeepFake = json.RawMessage("false")
 	}
 	if flag(params, "isLivenessCheck") {
-		doc.IsLiveness, class["isLiveness"] = json.RawMessage("true"), true
+		doc.IsLiveness = json.RawMessage("true")
 	}
 	if flag(params, "isSimilarityCheck") {
 		doc.IsSimilar, doc.SimilarityScore = json.RawMessage("true"), json.RawMessage("82.67")
 	}
-	box := map[string]any{"0": []int{96, 40, 176, 150}}
 	if video {
-		box["1"] = []int{97, 41, 177, 151}
+		doc.FramesAnalyzed = 2
 	}
-	doc.BoundingBoxes, _ = json.Marshal(map[string]any{"0": map[string]any{"boundingBox": box, "class": class}})
 	b, _ := json.Marshal(doc)
 	return b
+}
+
+// identityDetails is what a completed face-intelligence job carries beside
+// its result, as the Python SDK reads it: {"0": {"boundingBox": {frame:
+// [x1, y1, x2, y2]}, "class": {"isDeepFake", "isLiveness"}, "confidence"}},
+// the class flags taken from the job's result document. Other jobs, and
+// results that are not a verdict, carry none.
+func identityDetails(j *job) json.RawMessage {
+	if j.task.ID != authenta.FaceIntelligence.ID || j.status != authenta.StatusCompleted {
+		return nil
+	}
+	var flags struct {
+		IsDeepFake, IsLiveness, Error json.RawMessage
+	}
+	if json.Unmarshal(j.result, &flags) != nil || (len(flags.Error) > 0 && string(flags.Error) != "null") {
+		return nil
+	}
+	orNull := func(raw json.RawMessage) json.RawMessage {
+		if len(raw) == 0 {
+			return json.RawMessage("null")
+		}
+		return raw
+	}
+	box := map[string][]int{"0": {96, 40, 176, 150}}
+	if len(j.inputs) > 0 && strings.HasPrefix(j.inputs[0].ContentType, "video/") {
+		box["1"] = []int{97, 41, 177, 151}
+	}
+	b, _ := json.Marshal(map[string]any{"0": map[string]any{
+		"boundingBox": box,
+		"class":       map[string]json.RawMessage{"isDeepFake": orNull(flags.IsDeepFake), "isLiveness": orNull(flags.IsLiveness)},
+		"confidence":  0.96,
+	}})
+	return b
+}
+
+// ErrorResult is the result document of a job that completed although its
+// model failed: {"error": name, "message": message}, e.g.
+// ErrorResult("OutOfMemoryError", "CUDA out of memory"). The SDK's
+// Jobs.Result turns it into an error matching authenta.ErrJobFailed. Give
+// it to WithResult or a job hook's JobConfig.Result, or use WithErrorResult.
+func ErrorResult(name, message string) json.RawMessage {
+	b, _ := json.Marshal(map[string]string{"error": name, "message": message})
+	return b
+}
+
+// WithErrorResult makes every job of a task type complete with
+// ErrorResult(name, message) as its result document.
+func WithErrorResult(task authenta.TaskType, name, message string) Option {
+	return WithResult(task, ErrorResult(name, message))
 }
 
 // Vector returns a deterministic L2-normalised vector of n floats, the

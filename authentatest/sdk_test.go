@@ -63,20 +63,13 @@ var taskCases = []taskCase{
 	}},
 	{authenta.FaceSwapDetection, "call.webm", "video/webm", nil, func(t *testing.T, r *authenta.Result) {
 		ptrBool(t, r.IsDeepFake, false, "isDeepFake")
-		var doc struct {
-			IdentityPredictions []struct {
-				IdentityID int  `json:"identityId"`
-				IsDeepFake bool `json:"isDeepFake"`
-			} `json:"identityPredictions"`
-			BoundingBoxes map[string]struct {
-				BoundingBox map[string][4]int `json:"boundingBox"`
-				Class       string            `json:"class"`
-			} `json:"boundingBoxes"`
+		require.Len(t, r.Identities, 2)
+		for _, id := range r.Identities {
+			assert.Equal(t, "real", id.Class)
+			ptrBool(t, id.IsDeepFake, false, "identity isDeepFake")
+			assert.Len(t, id.Boxes, 3)
 		}
-		require.NoError(t, json.Unmarshal(r.Raw, &doc))
-		assert.Len(t, doc.IdentityPredictions, 1)
-		assert.Equal(t, "real", doc.BoundingBoxes["0"].Class)
-		assert.Len(t, doc.BoundingBoxes["0"].BoundingBox, 3)
+		assert.Equal(t, authenta.VerdictReal, r.Verdict())
 	}},
 	{authenta.ImageForgeryDetection, "scan.png", "image/png", nil, func(t *testing.T, r *authenta.Result) {
 		ptrBool(t, r.IsTampered, false, "isTampered")
@@ -384,12 +377,10 @@ func TestSDKErrorSentinels(t *testing.T) {
 			faults: map[authentatest.Route][]authentatest.Fault{authentatest.RouteCreate: {apiBody(400, "U007", "Insufficient credits")}},
 			call:   create,
 			want:   authenta.ErrInsufficientBalance, wantCode: "U007", status: 400},
-		{name: "legacy AA001 quota",
-			faults: map[authentatest.Route][]authentatest.Fault{authentatest.RouteList: {
-				apiBody(429, "AA001", "API limit reached"), apiBody(429, "AA001", "API limit reached"),
-				apiBody(429, "AA001", "API limit reached"), apiBody(429, "AA001", "API limit reached")}},
-			call: list,
-			want: authenta.ErrQuotaExceeded, wantCode: "AA001", status: 429},
+		{name: "legacy AA001 quota, not retried",
+			faults: map[authentatest.Route][]authentatest.Fault{authentatest.RouteList: {apiBody(429, "AA001", "API limit reached")}},
+			call:   list,
+			want:   authenta.ErrQuotaExceeded, wantCode: "AA001", status: 429},
 		{name: "429 after retries",
 			faults: map[authentatest.Route][]authentatest.Fault{authentatest.RouteList: {authentatest.Status(429), authentatest.Status(429), authentatest.Status(429), authentatest.Status(429)}},
 			call:   list,

@@ -150,6 +150,8 @@ type jobByID struct {
 	Inputs       []wireInput     `json:"inputs"`
 	Artifacts    []wireArtifact  `json:"artifacts"`
 	TaskType     wireTaskType    `json:"taskType"`
+	// IdentityDetails is FI-1's faces beside the result (see identityDetails).
+	IdentityDetails json.RawMessage `json:"identityDetails,omitempty"`
 }
 
 // jobByJobID is the reference page's job.
@@ -166,6 +168,8 @@ type jobByJobID struct {
 	ResultURL    string          `json:"resultURL,omitempty"`
 	ErrorMessage string          `json:"errorMessage,omitempty"`
 	Artifacts    []wireArtifact  `json:"artifacts,omitempty"`
+	// IdentityDetails is FI-1's faces beside the result (see identityDetails).
+	IdentityDetails json.RawMessage `json:"identityDetails,omitempty"`
 }
 
 var epoch = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -224,6 +228,7 @@ func (s *Server) jobJSON(j *job, uploaded map[string]bool, now time.Time) any {
 			JobID: s.idJSON(j), TaskTypeID: j.task.ID, TaskTypeSlug: j.task.Slug, Status: status,
 			CreatedAt: isoTime(j.created), UpdatedAt: isoTime(j.updated), CompletedAt: isoTime(j.completedAt),
 			Inputs: inputs, Result: inline, ResultURL: resultURL, ErrorMessage: j.errorMsg, Artifacts: artifacts,
+			IdentityDetails: identityDetails(j),
 		}
 	}
 	if inline == nil {
@@ -240,6 +245,7 @@ func (s *Server) jobJSON(j *job, uploaded map[string]bool, now time.Time) any {
 		ID: s.idJSON(j), TenantID: tenantID, TaskTypeID: strconv.Itoa(j.task.ID), Status: status,
 		Cost: j.cost, CreatedAt: isoTime(j.created), UpdatedAt: isoTime(j.updated), CompletedAt: isoTime(j.completedAt),
 		ErrorMessage: j.errorMsg, Result: inline, ResultURL: resultURL, Inputs: inputs, Artifacts: artifacts,
+		IdentityDetails: identityDetails(j),
 		TaskType: wireTaskType{
 			ID: strconv.Itoa(j.task.ID), Slug: j.task.Slug, DisplayName: j.task.Name,
 			Description: j.task.Name + " (" + j.task.Model + ")", InputSlots: slots, Status: "active",

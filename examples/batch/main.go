@@ -144,5 +144,5 @@ func analyse(ctx context.Context, client *authenta.Client, taskName, file string
 		return
 	}
 	o.verdict = demo.Verdict(d.Result)
-	o.fake = d.Result.IsDeepFake != nil && *d.Result.IsDeepFake
+	o.fake = d.Result.Verdict() == authenta.VerdictFake
 }

@@ -1,7 +1,9 @@
 // Command detect runs one file through an Authenta detection model and
-// prints the verdict.
+// prints the verdict, the probability that the file is fake, and, with
+// -evidence DIR, where the job's artifacts (heatmaps, the result document,
+// the input) were saved.
 //
-//	go run ./examples/detect [-task AC-1] [-json] FILE
+//	go run ./examples/detect [-task AC-1] [-json] [-evidence DIR] FILE
 //
 // With AUTHENTA_API_KEY set it talks to the real service; without it, it
 // starts the embedded fake platform (package authentatest) and says so.
@@ -19,6 +21,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/phospheneai/authenta-go"
 	"github.com/phospheneai/authenta-go/examples/internal/demo"
 )
 
@@ -33,15 +36,18 @@ func main() {
 
 // report is the -json output.
 type report struct {
-	File     string          `json:"file"`
-	Task     string          `json:"task"`
-	JobID    string          `json:"jobId"`
-	Status   string          `json:"status"`
-	Verdict  string          `json:"verdict"`
-	Seconds  float64         `json:"seconds"`
-	Result   json.RawMessage `json:"result"`
-	Fake     *bool           `json:"isDeepFake,omitempty"`
-	RealConf *float64        `json:"realConfidencePercent,omitempty"`
+	File        string           `json:"file"`
+	Task        string           `json:"task"`
+	JobID       string           `json:"jobId"`
+	Status      string           `json:"status"`
+	Verdict     authenta.Verdict `json:"verdict"`
+	Probability *float64         `json:"fakeProbability,omitempty"`
+	Summary     string           `json:"summary"`
+	Evidence    []string         `json:"evidence,omitempty"`
+	Seconds     float64          `json:"seconds"`
+	Result      json.RawMessage  `json:"result"`
+	Fake        *bool            `json:"isDeepFake,omitempty"`
+	RealConf    *float64         `json:"realConfidencePercent,omitempty"`
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -50,8 +56,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	taskName := fs.String("task", "", "task type: ID, slug or model code (default: chosen from the file type)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	timeout := fs.Duration("timeout", 0, "give up after this long (default: the task's server timeout)")
+	evidence := fs.String("evidence", "", "save the job's artifacts (heatmaps, result, input) into this directory")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: detect [-task AC-1] [-json] FILE")
+		fmt.Fprintln(stderr, "usage: detect [-task AC-1] [-json] [-evidence DIR] FILE")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -83,17 +90,39 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	took := time.Since(start)
+	var saved []string
+	if *evidence != "" {
+		if saved, err = client.Jobs.SaveArtifacts(ctx, d.Job, *evidence); err != nil {
+			return fmt.Errorf("save the evidence of job %s: %w", d.Job.ID, err)
+		}
+	}
+	verdict := d.Result.Verdict()
+	var prob *float64
+	if p, ok := d.Result.FakeProbability(); ok {
+		prob = &p
+	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(report{
 			File: filepath.Base(file), Task: task.Model, JobID: d.Job.ID, Status: string(d.Job.Status),
-			Verdict: demo.Verdict(d.Result), Seconds: took.Round(time.Millisecond).Seconds(),
-			Result: d.Result.Raw, Fake: d.Result.IsDeepFake, RealConf: d.Result.RealConfidencePercent,
+			Verdict: verdict, Probability: prob, Summary: demo.Verdict(d.Result), Evidence: saved,
+			Seconds: took.Round(time.Millisecond).Seconds(),
+			Result:  d.Result.Raw, Fake: d.Result.IsDeepFake, RealConf: d.Result.RealConfidencePercent,
 		})
 	}
 	fmt.Fprintf(stdout, "%s: %s\n", filepath.Base(file), task.Name+" ("+task.Model+")")
-	fmt.Fprintf(stdout, "verdict: %s\n", demo.Verdict(d.Result))
+	fmt.Fprintf(stdout, "verdict: %s\n", verdict)
+	if prob != nil {
+		fmt.Fprintf(stdout, "probability of fake: %.1f%%\n", *prob*100)
+	}
+	fmt.Fprintf(stdout, "details: %s\n", demo.Verdict(d.Result))
+	if *evidence != "" {
+		fmt.Fprintf(stdout, "evidence: %d files in %s\n", len(saved), *evidence)
+		for _, p := range saved {
+			fmt.Fprintf(stdout, "  %s\n", p)
+		}
+	}
 	fmt.Fprintf(stdout, "job %s %s in %s\n", d.Job.ID, d.Job.Status, took.Round(time.Millisecond))
 	return nil
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -21,10 +23,11 @@ func TestDetectOnTheEmbeddedFake(t *testing.T) {
 		args []string
 		want []string // lines after the first, in order
 	}{
-		{"image, default task", []string{"../testdata/photo.jpg"}, []string{"photo.jpg: AI Image Detector (AC-1)", "verdict: ", "job "}},
-		{"task by model code", []string{"-task", "FD-1", "../testdata/photo.jpg"}, []string{"photo.jpg: Image Forgery Detection (FD-1)", "verdict: ", "job "}},
-		{"task by slug, video", []string{"-task", "ai-video-detection", "../testdata/clip.mp4"}, []string{"clip.mp4: AI Video Detector (VF-1)", "verdict: ", "job "}},
-		{"audio default", []string{"../testdata/voice.wav"}, []string{"voice.wav: AI Audio Detector (AF-1)", "verdict: ", "job "}},
+		{"image, default task", []string{"../testdata/photo.jpg"}, []string{"photo.jpg: AI Image Detector (AC-1)", "verdict: real", "probability of fake: 2.6%", "details: REAL", "job "}},
+		{"a fake", []string{"../testdata/deepfake.jpg"}, []string{"deepfake.jpg: AI Image Detector (AC-1)", "verdict: fake", "probability of fake: 97.3%", "details: FAKE", "job "}},
+		{"task by model code", []string{"-task", "FD-1", "../testdata/photo.jpg"}, []string{"photo.jpg: Image Forgery Detection (FD-1)", "verdict: real", "probability of fake: ", "details: ", "job "}},
+		{"task by slug, video", []string{"-task", "ai-video-detection", "../testdata/clip.mp4"}, []string{"clip.mp4: AI Video Detector (VF-1)", "verdict: real", "probability of fake: ", "details: REAL (no manipulation found); probability of fake 8.2%; 1 face(s), 0 fake", "job "}},
+		{"audio default", []string{"../testdata/voice.wav"}, []string{"voice.wav: AI Audio Detector (AF-1)", "verdict: real", "probability of fake: ", "details: ", "job "}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -42,6 +45,27 @@ func TestDetectOnTheEmbeddedFake(t *testing.T) {
 	}
 }
 
+func TestDetectSavesEvidence(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "evidence")
+	var out, errOut bytes.Buffer
+	require.NoError(t, run(t.Context(), []string{"-evidence", dir, "../testdata/photo.jpg"}, noEnv, &out, &errOut), errOut.String())
+	assert.Contains(t, out.String(), "evidence: 3 files in "+dir+"\n")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+		assert.Contains(t, out.String(), "  "+filepath.Join(dir, e.Name())+"\n", "every saved path is printed")
+	}
+	require.Len(t, names, 3)
+	var exts []string
+	for _, n := range names {
+		exts = append(exts, filepath.Ext(n))
+	}
+	assert.ElementsMatch(t, []string{".jpg", ".json", ".png"}, exts, "the input, the result and the heatmap")
+}
+
 func TestDetectJSON(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
@@ -55,6 +79,10 @@ func TestDetectJSON(t *testing.T) {
 	assert.Equal(t, "completed", r.Status)
 	assert.NotEmpty(t, r.JobID)
 	assert.NotNil(t, r.Fake)
+	assert.Equal(t, authenta.VerdictReal, r.Verdict)
+	if assert.NotNil(t, r.Probability) {
+		assert.InDelta(t, 0.026, *r.Probability, 1e-9)
+	}
 	assert.True(t, json.Valid(r.Result))
 }
 

@@ -72,6 +72,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	r := d.Result
 	fmt.Fprintf(stdout, "job %s: %s\n", d.Job.ID, d.Job.Status)
+	fmt.Fprintf(stdout, "verdict:    %s\n", r.Verdict())
 	if r.IsLive != nil {
 		fmt.Fprintf(stdout, "liveness:   %s\n", yesNo(*r.IsLive, "a live person", "NOT a live person (spoof)"))
 	}
@@ -80,8 +81,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if r.IsSimilar != nil {
 		line := yesNo(*r.IsSimilar, "same person as the reference", "DIFFERENT person from the reference")
-		if r.SimilarityScore != nil {
-			line += fmt.Sprintf(" (score %.1f)", *r.SimilarityScore)
+		if sim, ok := r.Similarity(); ok {
+			line += fmt.Sprintf(" (score %.0f%%)", sim*100)
 		}
 		fmt.Fprintf(stdout, "similarity: %s\n", line)
 	}

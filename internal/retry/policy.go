@@ -1,10 +1,12 @@
 package retry
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -21,7 +23,15 @@ type Policy struct {
 	MaxWait time.Duration
 	// Now returns the current time (for HTTP-date Retry-After); nil means time.Now.
 	Now func() time.Time
+	// Final, when set, sees a 429 answer before it is retried, with the
+	// start of its body (at most PeekLimit bytes), and reports whether
+	// retrying cannot help (a used-up quota): the answer is then returned
+	// at once. The body is put back whole for whoever reads it next.
+	Final func(resp *http.Response, start []byte) bool
 }
+
+// PeekLimit is how much of a 429 body Final sees.
+const PeekLimit = 4 << 10
 
 // Mark tells how a request may be retried.
 type Mark uint8
@@ -96,6 +106,9 @@ func (p *Policy) CheckRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		if resp.StatusCode == http.StatusTooManyRequests && p.Final != nil && p.Final(resp, peek(resp)) {
+			return false, nil
+		}
 		if d, ok := RetryAfter(resp, p.now()); ok && d > p.MaxWait {
 			return false, nil // the server asks for longer than we wait: report it
 		}
@@ -161,3 +174,37 @@ func (p *Policy) now() time.Time {
 	}
 	return time.Now()
 }
+
+// peek reads the start of resp's body and puts it back: resp.Body then
+// reads the same bytes as before, and closes the original body.
+func peek(resp *http.Response) []byte {
+	if resp.Body == nil || resp.Body == http.NoBody {
+		return nil
+	}
+	buf := make([]byte, PeekLimit)
+	n, err := io.ReadFull(resp.Body, buf)
+	buf = buf[:n]
+	var rest io.Reader = resp.Body
+	switch err {
+	case nil:
+	case io.EOF, io.ErrUnexpectedEOF:
+		rest = eofReader{}
+	default:
+		rest = errReader{err}
+	}
+	resp.Body = peekedBody{io.MultiReader(bytes.NewReader(buf), rest), resp.Body}
+	return buf
+}
+
+type peekedBody struct {
+	io.Reader
+	io.Closer
+}
+
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }

@@ -23,7 +23,8 @@ func Connect(getenv func(string) string, out io.Writer, opts ...authenta.Option)
 		c, err := authenta.NewClient(opts...)
 		return c, func() {}, err
 	}
-	srv, err := authentatest.Start(authentatest.WithJobHook(simulateFakes))
+	// Keeping the uploads lets Jobs.SaveArtifacts download the inputs too.
+	srv, err := authentatest.Start(authentatest.WithJobHook(simulateFakes), authentatest.WithKeepUploads())
 	if err != nil {
 		return nil, nil, fmt.Errorf("start the embedded fake: %w", err)
 	}
@@ -89,26 +90,35 @@ func TaskFor(name, file string) (authenta.TaskType, error) {
 	return authenta.TaskType{}, fmt.Errorf("%w: no task type for %q; name one with -task", authenta.ErrUnsupportedMediaType, filepath.Base(file))
 }
 
-// Verdict says a result in a few words, as a person would read it.
+// Verdict says a result in a few words, as a person would read it: the
+// folded verdict first (Result.Verdict), then what the model reported.
 func Verdict(r *authenta.Result) string {
 	var parts []string
-	if r.IsDeepFake != nil {
-		if *r.IsDeepFake {
-			parts = append(parts, "FAKE (manipulated or AI-generated)")
-		} else {
-			parts = append(parts, "REAL (no manipulation found)")
-		}
+	switch r.Verdict() {
+	case authenta.VerdictFake:
+		parts = append(parts, "FAKE (manipulated, AI-generated, swapped or spoofed)")
+	case authenta.VerdictReal:
+		parts = append(parts, "REAL (no manipulation found)")
 	}
-	if r.RealConfidencePercent != nil {
-		parts = append(parts, fmt.Sprintf("confidence it is real %.1f%%", *r.RealConfidencePercent))
+	if p, ok := r.FakeProbability(); ok {
+		parts = append(parts, fmt.Sprintf("probability of fake %.1f%%", p*100))
+	}
+	if n := len(r.Identities); n > 0 {
+		fakes := 0
+		for _, id := range r.Identities {
+			if id.IsDeepFake != nil && *id.IsDeepFake {
+				fakes++
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%d face(s), %d fake", n, fakes))
 	}
 	if r.IsLive != nil {
 		parts = append(parts, map[bool]string{true: "live person", false: "SPOOF (not a live person)"}[*r.IsLive])
 	}
 	if r.IsSimilar != nil {
 		s := map[bool]string{true: "same person as the reference", false: "DIFFERENT person from the reference"}[*r.IsSimilar]
-		if r.SimilarityScore != nil {
-			s += fmt.Sprintf(" (similarity %.1f)", *r.SimilarityScore)
+		if sim, ok := r.Similarity(); ok {
+			s += fmt.Sprintf(" (similarity %.0f%%)", sim*100)
 		}
 		parts = append(parts, s)
 	}
