@@ -390,7 +390,7 @@ func (b *batch) saveEvidence(ctx context.Context, it item, d *authenta.Detection
 	if b.cfg.evidence == "" || r.Verdict != authenta.VerdictFake {
 		return
 	}
-	dir, err := saveEvidence(ctx, b.cfg.evidence, it.path, it.task, d)
+	dir, err := saveEvidence(ctx, b.c, b.cfg.evidence, it.path, it.task, d)
 	if err != nil {
 		b.note("%s: evidence: %v", it.path, err)
 	}

@@ -98,7 +98,7 @@ func runDetect(ctx context.Context, a *app, args []string) (int, error) {
 	r.judged(d)
 	if *evidenceDir != "" && r.Verdict == authenta.VerdictFake {
 		var eerr error
-		if r.Evidence, eerr = saveEvidence(ctx, *evidenceDir, file, task, d); eerr != nil {
+		if r.Evidence, eerr = saveEvidence(ctx, c, *evidenceDir, file, task, d); eerr != nil {
 			a.note("evidence: %v", eerr)
 		}
 	}

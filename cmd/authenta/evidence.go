@@ -19,17 +19,18 @@ const evidenceTimeout = 2 * time.Minute
 
 // saveEvidence writes what a reviewer of a fake file looks at into a
 // folder of its own under dir, named after the file and its job (so that
-// two files never share one): the image annotated with every face's box
-// and label, or for a video its annotated frames (where ffmpeg is on
-// PATH). It returns the folder. An error leaves the verdict as it is.
-func saveEvidence(ctx context.Context, dir, file string, task authenta.TaskType, d *authenta.Detection) (string, error) {
+// two files never share one): the job's artifacts (the result document,
+// heatmaps) and the image annotated with every face's box and label, or
+// for a video its annotated frames (where ffmpeg is on PATH). It returns
+// the folder. An error leaves the verdict as it is.
+func saveEvidence(ctx context.Context, c *authenta.Client, dir, file string, task authenta.TaskType, d *authenta.Detection) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, evidenceTimeout)
 	defer cancel()
 	out := filepath.Join(dir, evidenceName(file, d.Job.ID))
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return "", err
 	}
-	opts := &evidence.Options{Verdict: verdictOf(d.Result), Title: evidenceTitle(task, d.Result)}
+	opts := &evidence.Options{Verdict: d.Result.Verdict(), Title: evidenceTitle(task, d.Result)}
 	var ids []authenta.Identity
 	if d.Result != nil {
 		ids = d.Result.Identities
@@ -46,20 +47,16 @@ func saveEvidence(ctx context.Context, dir, file string, task authenta.TaskType,
 			errs = append(errs, fmt.Errorf("annotate frames: %w", err))
 		}
 	}
-	if err := saveArtifacts(ctx, d.Job, out); err != nil {
+	if _, err := c.Jobs.SaveArtifacts(ctx, d.Job, out); err != nil {
 		errs = append(errs, fmt.Errorf("artifacts: %w", err))
 	}
 	return out, errors.Join(errs...)
 }
 
-// saveArtifacts will save the job's artifacts (heatmaps, the result
-// document) beside the annotations once the SDK can.
-func saveArtifacts(context.Context, *authenta.Job, string) error { return nil }
-
 // evidenceTitle is the banner of an annotated image: "AC-1: fake 97%".
 func evidenceTitle(task authenta.TaskType, r *authenta.Result) string {
-	t := task.Model + ": " + string(verdictOf(r))
-	if p, ok := fakeProbability(r); ok {
+	t := task.Model + ": " + string(r.Verdict())
+	if p, ok := r.FakeProbability(); ok {
 		t += fmt.Sprintf(" %.0f%%", p*100)
 	}
 	return t

@@ -36,10 +36,20 @@ func TestDetectEvidenceForAFakeOnly(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, image.Rect(0, 0, cfg.Width, cfg.Height), annotated.Bounds(), "the annotated image is the input's size")
 
+	// The job's artifacts beside it: the result document and the heatmap.
+	entries, err := os.ReadDir(recs[0].Evidence)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	assert.Contains(t, strings.Join(names, " "), "heatmap", names)
+	assert.Contains(t, strings.Join(names, " "), "result", names)
+
 	real := t.TempDir()
 	r = cli(t, nil, "-offline", "detect", "-evidence", real, sample("photo.jpg"))
 	require.Equal(t, exitOK, r.code, r.stderr)
-	entries, err := os.ReadDir(real)
+	entries, err = os.ReadDir(real)
 	require.NoError(t, err)
 	assert.Empty(t, entries, "no evidence for a real file")
 }

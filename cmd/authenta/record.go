@@ -49,11 +49,11 @@ type record struct {
 // judged fills a record from a completed detection.
 func (r *record) judged(d *authenta.Detection) {
 	r.State = stateJudged
-	r.Verdict = verdictOf(d.Result)
+	r.Verdict = d.Result.Verdict()
 	if d.Job != nil {
 		r.JobID, r.Status = d.Job.ID, d.Job.Status
 	}
-	if p, ok := fakeProbability(d.Result); ok {
+	if p, ok := d.Result.FakeProbability(); ok {
 		p = math.Round(p*1e4) / 1e4
 		r.FakeProbability = &p
 	}

@@ -8,48 +8,8 @@ import (
 	"github.com/phospheneai/authenta-go"
 )
 
-// This file is the seam between the command and SDK surfaces that were
-// being built alongside it (Result.Verdict, FakeProbability, Client.Resume).
-
-// verdictOf is the one answer for a result.
-func verdictOf(r *authenta.Result) authenta.Verdict {
-	if r == nil {
-		return authenta.VerdictUnknown
-	}
-	var said, fake bool
-	for _, b := range []*bool{r.IsDeepFake, r.IsAIGenerated, r.IsFake, r.IsTampered} {
-		if b != nil {
-			said = true
-			fake = fake || *b
-		}
-	}
-	if r.IsLive != nil {
-		said = true
-		fake = fake || !*r.IsLive
-	}
-	for _, id := range r.Identities {
-		if id.IsDeepFake != nil {
-			said = true
-			fake = fake || *id.IsDeepFake
-		}
-	}
-	switch {
-	case fake:
-		return authenta.VerdictFake
-	case said:
-		return authenta.VerdictReal
-	}
-	return authenta.VerdictUnknown
-}
-
-// fakeProbability is the model's probability that the file is fake, 0..1.
-func fakeProbability(r *authenta.Result) (float64, bool) {
-	if r == nil || r.RealConfidencePercent == nil {
-		return 0, false
-	}
-	p := 1 - *r.RealConfidencePercent/100
-	return min(max(p, 0), 1), true
-}
+// This file is the seam between the command and Client.Resume, being
+// built alongside it.
 
 // errNotUploaded says a job was created but its inputs never all reached
 // storage (the process that made it stopped during the upload). Such a job
