@@ -19,8 +19,8 @@ const evidenceTimeout = 2 * time.Minute
 
 // saveEvidence writes what a reviewer of a fake file looks at into a
 // folder of its own under dir, named after the file and its job (so that
-// two files never share one): the job's artifacts (the result document,
-// heatmaps) and the image annotated with every face's box and label, or
+// two files never share one): the job's artifacts but its inputs (the
+// result document, heatmaps) and the image annotated with every face's box and label, or
 // for a video its annotated frames (where ffmpeg is on PATH). It returns
 // the folder. An error leaves the verdict as it is.
 func saveEvidence(ctx context.Context, c *authenta.Client, dir, file string, task authenta.TaskType, d *authenta.Detection) (string, error) {
@@ -47,7 +47,15 @@ func saveEvidence(ctx context.Context, c *authenta.Client, dir, file string, tas
 			errs = append(errs, fmt.Errorf("annotate frames: %w", err))
 		}
 	}
-	if _, err := c.Jobs.SaveArtifacts(ctx, d.Job, out); err != nil {
+	// The job's artifacts but its inputs: the file is here already.
+	job := *d.Job
+	job.Artifacts = nil
+	for _, a := range d.Job.Artifacts {
+		if !strings.EqualFold(a.Kind, "input") {
+			job.Artifacts = append(job.Artifacts, a)
+		}
+	}
+	if _, err := c.Jobs.SaveArtifacts(ctx, &job, out); err != nil {
 		errs = append(errs, fmt.Errorf("artifacts: %w", err))
 	}
 	return out, errors.Join(errs...)

@@ -43,8 +43,9 @@ func TestDetectEvidenceForAFakeOnly(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	assert.Contains(t, strings.Join(names, " "), "heatmap", names)
+	assert.Contains(t, strings.Join(names, " "), "heatmap", "%v %s", names, r.stderr)
 	assert.Contains(t, strings.Join(names, " "), "result", names)
+	assert.NotContains(t, r.stderr, "evidence:", "saved without an error")
 
 	real := t.TempDir()
 	r = cli(t, nil, "-offline", "detect", "-evidence", real, sample("photo.jpg"))
