@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/phospheneai/authenta-go/internal/retry"
 )
 
 // maxParallelSaves bounds the concurrent downloads of SaveArtifacts.
@@ -50,7 +52,7 @@ func (s *JobsService) Download(ctx context.Context, job *Job, a Artifact, w io.W
 
 // downloadTo streams an artifact into w (see Download).
 func (s *JobsService) downloadTo(ctx context.Context, a Artifact, w io.Writer, ref *refresher, cs *callSettings) (int64, error) {
-	resp, err := s.openArtifact(ctx, a, ref, cs)
+	resp, err := s.openArtifact(ctx, a, ref, cs, 0)
 	if err != nil {
 		return 0, err
 	}
@@ -90,8 +92,8 @@ func (r *readErr) Read(p []byte) (int, error) {
 // (retries, no auth). On 403 or 404, the URL has expired: the job is got
 // again, once, and the same artifact is asked for at its fresh URL. On
 // success the caller owns resp.Body.
-func (s *JobsService) openArtifact(ctx context.Context, a Artifact, ref *refresher, cs *callSettings) (*http.Response, error) {
-	resp, err := s.getStorage(ctx, a.DownloadURL, cs)
+func (s *JobsService) openArtifact(ctx context.Context, a Artifact, ref *refresher, cs *callSettings, limit int) (*http.Response, error) {
+	resp, err := s.getStorage(ctx, a.DownloadURL, cs, limit)
 	var ae *APIError
 	if err == nil || !errors.As(err, &ae) || (ae.StatusCode != 403 && ae.StatusCode != 404) || !ref.canRefresh() {
 		return resp, err
@@ -104,16 +106,30 @@ func (s *JobsService) openArtifact(ctx context.Context, a Artifact, ref *refresh
 	if !ok {
 		return nil, fmt.Errorf("authenta: the %s artifact's URL expired, and job %s no longer lists it: %w", a.Kind, fresh.ID, err)
 	}
-	return s.getStorage(ctx, fa.DownloadURL, cs)
+	return s.getStorage(ctx, fa.DownloadURL, cs, limit)
 }
 
-// getStorage sends a GET to a presigned URL.
-func (s *JobsService) getStorage(ctx context.Context, rawURL string, cs *callSettings) (*http.Response, error) {
+// getStorage sends a GET to a presigned URL. With a positive limit the
+// body (at most limit bytes) is read inside the attempt, so that a cut
+// download is retried (see readResponse), and handed over as an
+// *ownedBody; otherwise it is streamed (idle-bounded).
+func (s *JobsService) getStorage(ctx context.Context, rawURL string, cs *callSettings, limit int) (*http.Response, error) {
+	var st *retry.Request
+	if limit > 0 {
+		st = &retry.Request{Mark: retry.Idempotent, Max: -1, Buffer: limit}
+		ctx = retry.With(ctx, st)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: download URL: %s", ErrInvalidArgument, redactURLs(err.Error()))
 	}
-	return s.c.send(s.c.storage, req, scopeStorage, cs)
+	resp, err := s.c.send(s.c.storage, req, scopeStorage, cs)
+	if err != nil || st == nil {
+		return resp, err
+	}
+	drainClose(resp.Body)
+	resp.Body = newOwnedBody(st.Body())
+	return resp, nil
 }
 
 // sameArtifact finds a in a fresher copy of its job: by ID, or else the one

@@ -6,23 +6,6 @@ import (
 	"strings"
 )
 
-// secret holds a credential. Every fmt verb prints it redacted, so a
-// struct that holds one can be printed without leaking it.
-type secret string
-
-const redacted = "[REDACTED]"
-
-func (secret) String() string   { return redacted }
-func (secret) GoString() string { return redacted }
-
-// scrubFrom returns s with every occurrence of the secret redacted.
-func (k secret) scrubFrom(s string) string {
-	if k == "" || !strings.Contains(s, string(k)) {
-		return s
-	}
-	return strings.ReplaceAll(s, string(k), redacted)
-}
-
 // origin is a URL's scheme, host and port, with the scheme's default port
 // filled in: the unit of trust for the Authorization header.
 type origin struct{ scheme, host, port string }

@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"os"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -26,6 +25,8 @@ import (
 type Client struct {
 	// Jobs creates, uploads, finalizes, waits for and fetches detection jobs.
 	Jobs *JobsService
+	// Faces enrols faces and searches them (face indexing).
+	Faces *FacesService
 
 	base      *url.URL // API base URL, path prefix without a trailing slash
 	baseStr   string
@@ -93,7 +94,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	} else {
 		baseRT = defaultTransport(s.headerTimeout)
 	}
-	lower := &sdkTransport{base: baseRT, logger: s.logger, key: key}
+	lower := &sdkTransport{base: baseRT, logger: s.logger, key: key, readIdle: s.readIdle}
 	uploadRetries := s.uploadRetries
 	if uploadRetries < 0 {
 		uploadRetries = s.maxRetries
@@ -102,6 +103,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.api = c.retryClient(hc, newBearerTransport(lower, s.apiKey, base), s, s.maxRetries)
 	c.storage = c.retryClient(hc, lower, s, uploadRetries)
 	c.Jobs = &JobsService{c: c}
+	c.Faces = &FacesService{c: c, path: s.facesPath}
 	return c, nil
 }
 
@@ -215,12 +217,22 @@ type call struct {
 	method string
 	path   string // escaped, relative to the base URL, starting with "/"
 	query  url.Values
-	body   any // JSON-encoded when non-nil
+	body   any         // JSON-encoded when non-nil
+	stream *streamBody // a body that is not JSON, streamed (instead of body)
 	scope  errScope
 	mark   retry.Mark
 	cs     *callSettings // nil: no call options
 
 	attempts int // set by do: the attempts the request took
+}
+
+// streamBody is a request body sent as it is read, with an exact length.
+type streamBody struct {
+	contentType string
+	size        int64
+	// open returns the body afresh for every attempt; with a retry mark of
+	// retry.Once it is called once.
+	open func() (io.ReadCloser, error)
 }
 
 // maxResponseBody bounds the JSON the SDK decodes from a success response.
@@ -252,6 +264,9 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 		body = bytes.NewReader(buf.Bytes())
 	}
 	st := &retry.Request{Mark: cl.mark, Max: -1}
+	if out != nil {
+		st.Buffer = maxResponseBody // read inside the attempt (sdkTransport)
+	}
 	req, err := http.NewRequestWithContext(retry.With(ctx, st), cl.method, u, body)
 	if err != nil {
 		return fmt.Errorf("%w: %s", ErrInvalidArgument, redactURLs(err.Error()))
@@ -263,19 +278,28 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	if sb := cl.stream; sb != nil {
+		if req.Body, err = sb.open(); err != nil {
+			return err
+		}
+		req.GetBody, req.ContentLength = sb.open, sb.size
+		req.Header.Set("Content-Type", sb.contentType)
+	}
 	resp, err := c.send(c.api, req, cl.scope, cs)
 	cl.attempts = st.Attempts()
 	if err != nil {
+		var cut *bodyReadError
+		if cl.mark != retry.Idempotent && errors.As(err, &cut) {
+			// Not retried: the request was answered, so it happened.
+			return &answerLostError{err: err}
+		}
 		return err
 	}
-	defer drainClose(resp.Body)
+	drainClose(resp.Body) // read already, when out is set
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		return nil
 	}
-	b, err := readBody(resp.Body, resp.ContentLength, maxResponseBody)
-	if err != nil {
-		return fmt.Errorf("authenta: %s %s: read response (HTTP %d): %w", cl.method, cl.path, resp.StatusCode, sanitizeError(err))
-	}
+	b := st.Body()
 	if b = bytes.TrimSpace(b); len(b) == 0 {
 		return nil // an empty 2xx body is a success with nothing to decode
 	}
@@ -297,18 +321,6 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 
 // errTooLarge reports a response body over the SDK's bound.
 var errTooLarge = errors.New("response body too large")
-
-// readBody reads a whole success body of at most limit bytes.
-func readBody(r io.Reader, declared int64, limit int) ([]byte, error) {
-	b, more, err := readAtMost(r, declared, limit)
-	switch {
-	case err != nil:
-		return nil, err
-	case more:
-		return nil, fmt.Errorf("%w: more than %d MiB", errTooLarge, limit>>20)
-	}
-	return b, nil
-}
 
 // send runs req through rc (retries, and auth for the API client) with
 // the call's retry budget, and notes the outcome in the call's
@@ -343,30 +355,14 @@ func (c *Client) send(rc *retryablehttp.Client, req *http.Request, scope errScop
 		return nil, fmt.Errorf("authenta: %s %s: %w", req.Method, redactURL(req.URL), sanitizeError(err))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := readAPIError(resp, scope, c.clock.Now())
-		c.scrub(e)
+		e := decodeAPIError(resp, scope, c.clock.Now(), *c.key)
 		cs.record(e.StatusCode, e.RequestID, st.Attempts())
 		return nil, e
 	}
 	if cs.info != nil {
-		cs.record(resp.StatusCode, c.scrubKey(responseRequestID(resp.Header)), st.Attempts())
+		cs.record(resp.StatusCode, cleanRequestID(responseRequestID(resp.Header), *c.key), st.Attempts())
 	}
 	return resp, nil
-}
-
-// scrub removes the API key from an error the server may have echoed it in:
-// its message, code, request id (all in Error()) and body.
-func (c *Client) scrub(e *APIError) {
-	k := string(*c.key)
-	if k == "" {
-		return
-	}
-	e.Message = c.scrubKey(e.Message)
-	e.Code = c.scrubKey(e.Code)
-	e.RequestID = c.scrubKey(e.RequestID)
-	if bytes.Contains(e.Body, []byte(k)) {
-		e.Body = bytes.ReplaceAll(e.Body, []byte(k), []byte(redacted))
-	}
 }
 
 // scrubJob removes the API key from the server's text in a job, should the
@@ -385,55 +381,6 @@ func drainClose(b io.ReadCloser) {
 	_, _ = io.CopyN(io.Discard, b, 4<<10)
 	_ = b.Close()
 }
-
-// redactURL returns u without user info, query or fragment.
-func redactURL(u *url.URL) string {
-	if u == nil {
-		return ""
-	}
-	v := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}
-	s := v.String()
-	if u.RawQuery != "" {
-		s += "?" + redacted
-	}
-	return s
-}
-
-// sanitizeError strips URL query strings out of transport errors: the
-// *url.Error that net/http returns quotes the whole URL, and a presigned
-// URL's query is a credential.
-func sanitizeError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) && strings.Contains(ue.URL, "?") {
-		cp := *ue
-		if u, perr := url.Parse(ue.URL); perr == nil {
-			cp.URL = redactURL(u)
-		} else {
-			cp.URL = redacted
-		}
-		if ue == err && redactURLs(cp.Error()) == cp.Error() {
-			return &cp
-		}
-		// The wrapped error's own text may quote the URL too.
-		return &redactedError{msg: redactURLs(err.Error()), err: &cp}
-	}
-	if err != nil {
-		if msg := redactURLs(err.Error()); msg != err.Error() {
-			return &redactedError{msg: msg, err: err}
-		}
-	}
-	return err
-}
-
-// redactedError replaces the text of an error chain whose inner *url.Error
-// was redacted, keeping the chain for errors.Is and errors.As.
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
 
 // clock is the time source of waits and polls; tests swap in a fake one.
 type clock interface {

@@ -628,6 +628,14 @@ func endpoints() []endpoint {
 			func(ctx context.Context, c *authenta.Client) error { _, err := c.Jobs.Finalize(ctx, "7"); return err }},
 		{"Cancel", http.MethodPost, jobURL("7", "/cancel"), false, jsonResponder(200, `{"jobId":7,"status":"cancelled"}`),
 			func(ctx context.Context, c *authenta.Client) error { _, err := c.Jobs.Cancel(ctx, "7"); return err }},
+		{"Subjects", http.MethodGet, testAPIBase + authenta.DefaultFacesPath + "/subjects", true, jsonResponder(200, `{"subjects":[]}`),
+			func(ctx context.Context, c *authenta.Client) error { _, err := c.Faces.Subjects(ctx); return err }},
+		// A search changes nothing: it is retried like a GET.
+		{"Search", http.MethodPost, testAPIBase + authenta.DefaultFacesPath + "/search", true, jsonResponder(200, `{"results":[]}`),
+			func(ctx context.Context, c *authenta.Client) error {
+				_, err := c.Faces.SearchReader(ctx, "probe.jpg", bytes.NewReader([]byte("abcdef")), 6, nil)
+				return err
+			}},
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -58,7 +57,9 @@ const (
 
 // StepError is the error of a Detect step. It names the step, keeps the
 // job's ID when the job was created, and unwraps to the step's error, so
-// sentinels still match (errors.Is(err, ErrInsufficientBalance)).
+// sentinels still match (errors.Is(err, ErrInsufficientBalance)). The face
+// indexing calls use it too, without a job: their steps are "enrol",
+// "enrol subject S: upload face F (NAME)" and "search".
 type StepError struct {
 	Step    string // "create", "upload original", "finalize", "wait", "result"
 	JobID   string // empty when the job was not created
@@ -66,22 +67,36 @@ type StepError struct {
 	Cleanup error // the error of removing the job, if that failed too
 	// Removed reports whether Detect removed the job it created.
 	Removed bool
+	// Job is the job as last seen, when there is one worth keeping: for a
+	// failed result step, the completed job, which Detect never removes
+	// (its credits are spent); fetch its result later with Jobs.Result.
+	Job *Job
 }
 
 func (e *StepError) Error() string {
 	var b strings.Builder
 	b.WriteString("authenta: ")
-	b.WriteString(e.Step)
+	step := oneLine(e.Step, 64)
+	b.WriteString(step)
+	msg := "unknown error"
+	if e.Err != nil {
+		msg = strings.TrimPrefix(errorText(e.Err), "authenta: ")
+		// The step's own error may name the step too ("upload original:").
+		msg = strings.TrimPrefix(msg, step+": ")
+	}
 	b.WriteString(": ")
-	b.WriteString(strings.TrimPrefix(e.Err.Error(), "authenta: "))
+	b.WriteString(msg)
+	id := oneLine(e.JobID, maxRequestIDLen)
 	switch {
-	case e.JobID == "":
+	case id == "":
 	case e.Removed:
-		b.WriteString(" (job " + e.JobID + " removed)")
+		b.WriteString(" (job " + id + " removed)")
 	case e.Cleanup != nil:
-		b.WriteString(" (job " + e.JobID + " left on the server: " + strings.TrimPrefix(e.Cleanup.Error(), "authenta: ") + ")")
+		b.WriteString(" (job " + id + " left on the server: " + strings.TrimPrefix(errorText(e.Cleanup), "authenta: ") + ")")
+	case e.Job != nil && e.Job.Status == StatusCompleted:
+		b.WriteString(" (job " + id + " completed and kept on the server)")
 	default:
-		b.WriteString(" (job " + e.JobID + ")")
+		b.WriteString(" (job " + id + ")")
 	}
 	return b.String()
 }
@@ -101,11 +116,14 @@ const cleanupTimeout = 15 * time.Second
 // streams every input to its presigned URL concurrently, finalizes, waits
 // and fetches the result.
 //
-// If a step after creation fails, Detect cancels and deletes the job it
-// made (best effort, on a fresh short context; see KeepJobOnError) and
-// returns a *StepError that names the step and still matches the
-// underlying sentinel. Without a deadline on ctx, the wait is bounded by
-// the task type's server timeout plus two minutes.
+// If a step after creation fails before the job completed, Detect cancels
+// and deletes the job it made (best effort, on a fresh short context; see
+// KeepJobOnError) and returns a *StepError that names the step and still
+// matches the underlying sentinel. A job that completed is never removed:
+// when its result cannot be fetched, the *StepError (step "result")
+// carries the job in its Job field, for Jobs.Result later. Without a
+// deadline on ctx, the wait is bounded by the task type's server timeout
+// plus two minutes.
 func (c *Client) Detect(ctx context.Context, task TaskType, path string, opts *DetectOptions, copts ...CallOption) (*Detection, error) {
 	if err := checkDetect(ctx, task, opts); err != nil {
 		return nil, err
@@ -149,6 +167,11 @@ func (c *Client) DetectReader(ctx context.Context, task TaskType, name string, r
 	}
 	ct, err := contentTypeOf(base, opts.contentType())
 	if err != nil {
+		return nil, err
+	}
+	// How the reader will be read is settled now, before the job exists: a
+	// reader shorter than size is refused, and a pipe is streamed once.
+	if _, _, err := inspectBody("DetectReader: the reader", r, size); err != nil {
 		return nil, err
 	}
 	return c.detect(ctx, task, &source{slot: SlotOriginal, name: base, contentType: ct, r: r, size: size}, opts, cs)
@@ -199,7 +222,16 @@ func openSource(slot, path, override string) (*source, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	// Stat before open: opening a FIFO blocks until a writer comes, and a
+	// device may do anything. Only a regular file is opened, and without
+	// blocking should it have been swapped for a FIFO since (see openFile).
+	switch fi, err := os.Stat(path); {
+	case err != nil:
+		return nil, fmt.Errorf("%w: %s file: %w", ErrInvalidArgument, slot, err)
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%w: %s file %q is not a regular file", ErrInvalidArgument, slot, path)
+	}
+	f, err := openFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s file: %w", ErrInvalidArgument, slot, err)
 	}
@@ -221,6 +253,9 @@ func openSource(slot, path, override string) (*source, error) {
 
 func contentTypeOf(name, override string) (string, error) {
 	if override != "" {
+		if err := checkContentType(override); err != nil {
+			return "", err
+		}
 		return override, nil
 	}
 	ct := ContentTypeFor(name)
@@ -283,7 +318,12 @@ func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *
 		return fail(step, err, false)
 	}
 	if _, err := c.Jobs.job(ctx, http.MethodPost, job.ID, "/finalize", cs); err != nil {
-		return fail(StepFinalize, err, false)
+		// A finalize whose answer was cut reached the server: the job is
+		// queued, so wait for it rather than remove it.
+		var lost *answerLostError
+		if !errors.As(err, &lost) {
+			return fail(StepFinalize, err, false)
+		}
 	}
 	waitCtx := ctx
 	if _, ok := ctx.Deadline(); !ok {
@@ -298,7 +338,9 @@ func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *
 	}
 	res, err := c.Jobs.result(ctx, done, cs)
 	if err != nil {
-		return fail(StepResult, err, false)
+		// The job completed: its credits are spent and its result exists.
+		// Never remove it; hand it back so the result can be fetched later.
+		return nil, &StepError{Step: StepResult, JobID: done.ID, Job: done, Err: err}
 	}
 	return &Detection{Job: done, Result: res}, nil
 }
@@ -341,14 +383,6 @@ func faceParameters(task TaskType, orig *source, o DetectOptions) (map[string]an
 // uploadAll uploads every source to its slot's URL, concurrently. The first
 // failure cancels the others; it returns the failed step's name.
 func (c *Client) uploadAll(ctx context.Context, created *CreatedJob, srcs []*source, cs *callSettings) (string, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg       sync.WaitGroup
-		once     sync.Once
-		failStep string
-		failErr  error
-	)
 	uploads := make([]Upload, len(srcs))
 	for i, s := range srcs {
 		u, ok := created.Upload(s.slot)
@@ -357,17 +391,14 @@ func (c *Client) uploadAll(ctx context.Context, created *CreatedJob, srcs []*sou
 		}
 		uploads[i] = u
 	}
-	for i, s := range srcs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := c.Jobs.upload(ctx, uploads[i], s.r, s.size, s.contentType, cs); err != nil {
-				once.Do(func() { failStep, failErr = StepUpload+" "+s.slot, err; cancel() })
-			}
-		}()
+	i, err := firstFailure(ctx, len(srcs), func(ctx context.Context, i int) error {
+		s := srcs[i]
+		return c.Jobs.upload(ctx, uploads[i], s.r, s.size, s.contentType, cs)
+	})
+	if err != nil {
+		return StepUpload + " " + srcs[i].slot, err
 	}
-	wg.Wait()
-	return failStep, failErr
+	return "", nil
 }
 
 // removeJob removes a job after a failed Detect, on a fresh context that

@@ -392,8 +392,9 @@ func TestDetectFailures(t *testing.T) {
 			authenta.AIImageDetection, nil, "wait", "authenta: wait:", []error{authenta.ErrJobNotFound}, 404, true, false, "7",
 			map[string]int{"GET /api/v1/jobs/7": 1, "POST /api/v1/jobs/7/cancel": 1, "DELETE /api/v1/jobs/7": 1}},
 		{"result download fails", platform{result: httpmock.NewStringResponder(500, "boom")},
-			authenta.AIImageDetection, nil, "result", "authenta: result:", []error{authenta.ErrServer}, 500, true, false, "7",
-			map[string]int{"GET /out/7/result.json": 2, "DELETE /api/v1/jobs/7": 1}},
+			// A completed job is never removed (issue 7): its credits are spent.
+			authenta.AIImageDetection, nil, "result", "authenta: result:", []error{authenta.ErrServer}, 500, false, false, "7",
+			map[string]int{"GET /out/7/result.json": 2, "POST /api/v1/jobs/7/cancel": 0, "DELETE /api/v1/jobs/7": 0}},
 		{"cleanup: delete 404 counts as removed", platform{finalize: jsonResponder(402, `{}`), del: jsonResponder(404, `{}`)},
 			authenta.AIImageDetection, nil, "finalize", "authenta: finalize:", []error{authenta.ErrInsufficientBalance}, 402, true, false, "7",
 			map[string]int{"DELETE /api/v1/jobs/7": 1}},

@@ -21,7 +21,9 @@
 // creates a job, streams the file to its presigned upload URL, finalizes
 // the job, waits for it and fetches the result. If a step after the job's
 // creation fails, Detect removes the job so that nothing is left half-made
-// on the server, and returns a *StepError naming the step.
+// on the server, and returns a *StepError naming the step. A job that
+// completed is never removed (its credits are spent): when its result
+// cannot be fetched, the *StepError carries the job for Jobs.Result later.
 //
 // # The jobs API
 //
@@ -29,6 +31,16 @@
 // not cover (uploading from another process, resuming after a crash):
 // Create, Upload, Finalize, Get, Wait, Result, List and All (an
 // iter.Seq2 over every page), Cancel and Delete.
+//
+// # Face indexing
+//
+// Client.Faces enrols a person's photos as a subject (Enroll,
+// EnrollImages), waits until every face is processed (WaitEnrolled), lists
+// the subjects (Subjects) and searches a new photo against every enrolled
+// face (Search, SearchReader), highest similarity first. Photos whose EXIF
+// orientation is sideways are turned upright before they are sent, and
+// search photos over 4096 pixels a side are scaled down; others are
+// streamed as they are.
 //
 // # Errors
 //
@@ -63,7 +75,18 @@
 //
 // The API key goes only to the exact origin (scheme, host and port) of the
 // base URL. Neither the key nor a presigned URL's query string appears in
-// logs (WithLogger), error strings, or fmt output of the SDK's values.
+// logs (WithLogger), error strings, fmt output, slog records (every type
+// holding a URL is a slog.LogValuer) or the JSON of the SDK's values, with
+// one deliberate exception: a CreatedJob marshals with its upload URLs, for
+// another process to upload with.
+//
+// # Flaky networks
+//
+// A response body the SDK decodes is read inside its attempt: a body cut by
+// the network is retried like any connection error where the request may
+// be retried, and does not end a wait. A body that stalls is abandoned
+// after WithReadIdleTimeout. Decoding is bounded by a budget proportional
+// to the body's size.
 //
 // # Testing
 //

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/phospheneai/authenta-go/internal/lenient"
 	"github.com/phospheneai/authenta-go/internal/retry"
@@ -49,6 +47,13 @@ var requestIDHeaders = [...]string{"X-Request-Id", "Request-Id", "X-Amz-Request-
 // readable line with URL query strings redacted, and Code as the code the
 // server sent, if any. At most maxErrorBody bytes are held in memory.
 func readAPIError(resp *http.Response, scope errScope, now time.Time) *APIError {
+	return decodeAPIError(resp, scope, now, "")
+}
+
+// decodeAPIError is readAPIError for a client whose key the server may
+// echo: the key is scrubbed from the body and the headers before any text
+// is taken from them or cut to length, so that no prefix of it survives.
+func decodeAPIError(resp *http.Response, scope errScope, now time.Time, key secret) *APIError {
 	e := &APIError{scope: scope}
 	if resp == nil {
 		e.Message = "no response"
@@ -63,9 +68,10 @@ func readAPIError(resp *http.Response, scope errScope, now time.Time) *APIError 
 			_, _ = io.CopyN(io.Discard, resp.Body, maxErrorDrain-1)
 		}
 		_ = resp.Body.Close()
+		e.Body = key.scrubKeyBytes(e.Body)
 	}
 	for _, h := range requestIDHeaders {
-		if id := oneLine(resp.Header.Get(h), maxRequestIDLen); id != "" {
+		if id := cleanRequestID(resp.Header.Get(h), key); id != "" {
 			e.RequestID = id
 			break
 		}
@@ -84,15 +90,6 @@ func readAPIError(resp *http.Response, scope errScope, now time.Time) *APIError 
 		e.Message = "HTTP " + strconv.Itoa(e.StatusCode)
 	}
 	return e
-}
-
-// scrubLine makes server text safe to show in an error string: one line
-// (see oneLine) of at most limit bytes, with URL query strings and
-// credential parameters redacted (see redactURLs).
-func scrubLine(s string, limit int) string {
-	// Redact before the final cut, so that a cut cannot leave half a
-	// signature behind; oneLine's own bound keeps huge text cheap.
-	return truncate(redactURLs(oneLine(s, maxTextScan)), limit)
 }
 
 // readAtMost reads r to its end, or to limit bytes: then it reports that
@@ -538,167 +535,6 @@ func containsFold(s, sub string) bool {
 		}
 	}
 	return false
-}
-
-// oneLine returns s as one clean line of at most limit bytes: each run of
-// white space and control characters becomes one space, invalid UTF-8
-// becomes U+FFFD, bidirectional formatting characters are dropped, and the
-// ends are trimmed. A longer line is cut on a character boundary and ends
-// with "…". It does not allocate when s is already clean.
-func oneLine(s string, limit int) string {
-	if isCleanLine(s) {
-		return truncate(s, limit)
-	}
-	var b strings.Builder
-	b.Grow(min(len(s), limit+utf8.UTFMax))
-	space, invalid := false, false
-	for i := 0; i < len(s) && b.Len() <= limit; {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == utf8.RuneError && size == 1:
-			if invalid {
-				continue // one U+FFFD for a run of bad bytes
-			}
-			invalid = true
-		case unicode.IsSpace(r) || unicode.IsControl(r):
-			space = b.Len() > 0
-			invalid = false
-			continue
-		case isBidiControl(r):
-			continue
-		default:
-			invalid = false
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-	}
-	return truncate(b.String(), limit)
-}
-
-// isCleanLine reports whether s is already what oneLine makes of it: in
-// practice, a short ASCII message.
-func isCleanLine(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < ' ' || c > '~' || (c == ' ' && (i == 0 || i == len(s)-1 || s[i-1] == ' ')) {
-			return false
-		}
-	}
-	return true
-}
-
-// isBidiControl reports whether r changes the direction of the text after
-// it, which can make a logged line read differently from what it holds.
-func isBidiControl(r rune) bool {
-	return r == '\u061C' || r == '\u200E' || r == '\u200F' || ('\u202A' <= r && r <= '\u202E') || ('\u2066' <= r && r <= '\u2069')
-}
-
-// truncate cuts s to at most limit bytes on a character boundary, ending a
-// cut string with "…".
-func truncate(s string, limit int) string {
-	if len(s) <= limit {
-		return s
-	}
-	const ellipsis = "…"
-	n := max(limit-len(ellipsis), 0)
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return strings.TrimRight(s[:n], " ") + ellipsis
-}
-
-// sensitiveParams are query parameters that carry a credential. redactURLs
-// removes them, with their values, even outside a URL (S3 echoes the
-// canonical query string on its own line). Lower case.
-var sensitiveParams = [...]string{
-	"x-amz-signature=", "x-amz-credential=", "x-amz-security-token=",
-	"x-goog-signature=", "x-goog-credential=",
-	"signature=", "awsaccesskeyid=", "access_token=",
-}
-
-// redactURLs replaces the query string of every URL in s with redacted:
-// "https://host/path?X-Amz-Signature=abc" becomes
-// "https://host/path?[REDACTED]". A query is redacted when the word before
-// its '?' contains a '/', which takes in schemeless URLs and paths. A
-// credential parameter (X-Amz-Signature=…, Signature=…) outside a URL is
-// replaced whole. Punctuation that ends a sentence after a URL is kept.
-// It returns s itself, without allocating, when there is nothing to redact.
-func redactURLs(s string) string {
-	if strings.IndexByte(s, '?') < 0 && strings.IndexByte(s, '=') < 0 {
-		return s
-	}
-	var b strings.Builder // written only once something is redacted
-	done := 0             // s[:done] is in b
-	slash := false        // the current word has a '/'
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case isURLEnd(c):
-			slash = false
-		case c == '/':
-			slash = true
-		case c == '?' && slash:
-			end := valueEnd(s, i+1, false)
-			if end == i+1 {
-				break // an empty query
-			}
-			b.Grow(len(s))
-			b.WriteString(s[done : i+1])
-			b.WriteString(redacted)
-			done, i = end, end
-			continue
-		case c|0x20 == 'x' || c|0x20 == 's' || c|0x20 == 'a':
-			if p := sensitiveParam(s[i:]); p > 0 {
-				end := max(valueEnd(s, i+p, true), i+p)
-				b.Grow(len(s))
-				b.WriteString(s[done:i])
-				b.WriteString(redacted)
-				done, i = end, end
-				continue
-			}
-		}
-		i++
-	}
-	if done == 0 {
-		return s
-	}
-	b.WriteString(s[done:])
-	return b.String()
-}
-
-// sensitiveParam returns the length of the sensitive parameter name and '='
-// that s starts with, or 0.
-func sensitiveParam(s string) int {
-	for _, p := range sensitiveParams {
-		if hasPrefixFold(s, p) {
-			return len(p)
-		}
-	}
-	return 0
-}
-
-// valueEnd returns where the query string (or, with amp, the parameter
-// value) starting at s[i] ends: at white space, a control character, a
-// quote or an angle bracket (or '&'), less any sentence punctuation just
-// before.
-func valueEnd(s string, i int, amp bool) int {
-	start := i
-	for i < len(s) && !isURLEnd(s[i]) && !(amp && s[i] == '&') {
-		i++
-	}
-	for i > start && strings.IndexByte(".,;:!)", s[i-1]) >= 0 {
-		i--
-	}
-	return i
-}
-
-// isURLEnd reports whether c cannot be part of a URL as written in text.
-func isURLEnd(c byte) bool {
-	return c <= ' ' || c == 0x7F || strings.IndexByte("\"'<>`{}|\\^", c) >= 0
 }
 
 // quotaUsedUp is the retry policy's Final: a 429 whose code says the quota

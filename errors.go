@@ -38,6 +38,7 @@ const (
 	scopeAPI     errScope = iota // platform endpoints other than jobs
 	scopeJobs                    // /api/v1/jobs...
 	scopeStorage                 // presigned upload and download URLs
+	scopeFaces                   // the face-indexing endpoints
 )
 
 // APIError is the server's answer to a request that failed with an HTTP
@@ -68,6 +69,9 @@ var codeSentinels = map[string]error{
 	"UNSUPPORTED_MEDIA_TYPE": ErrUnsupportedMediaType,
 	"JOB_NOT_FOUND":          ErrJobNotFound,
 	"CONFLICT":               ErrConflict,
+	"NO_FACE_DETECTED":       ErrNoFaceDetected, // face indexing, 422
+	"INVALID_IMAGE":          ErrInvalidImage,   // face indexing, 422
+	"IMAGE_TOO_LARGE":        ErrInvalidImage,   // face indexing clients' word for a 413
 }
 
 // sentinel returns the one sentinel this error matches, or nil. A known
@@ -95,6 +99,8 @@ func (e *APIError) sentinel() error {
 		if e.scope == scopeJobs {
 			return ErrJobNotFound
 		}
+	case s == 413 && e.scope == scopeFaces:
+		return ErrInvalidImage // a search image too large for the gateway
 	case s == 409 || s == 422:
 		return ErrConflict
 	case s == 415:
@@ -122,22 +128,24 @@ func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("authenta: ")
 	b.WriteString(strconv.Itoa(e.StatusCode))
-	if e.Code != "" {
+	// The fields were made one clean line when decoded; an APIError built
+	// elsewhere is cleaned here (no allocation when already clean).
+	if code := oneLine(e.Code, maxCodeLen); code != "" {
 		b.WriteByte(' ')
-		b.WriteString(e.Code)
+		b.WriteString(code)
 	}
-	if e.Message != "" {
+	if msg := oneLine(e.Message, maxMessageLen); msg != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Message)
+		b.WriteString(msg)
 	}
 	if e.RetryAfter > 0 {
 		b.WriteString(" (retry after ")
 		b.WriteString(e.RetryAfter.String())
 		b.WriteByte(')')
 	}
-	if e.RequestID != "" {
+	if id := oneLine(e.RequestID, maxRequestIDLen); id != "" {
 		b.WriteString(" (request id ")
-		b.WriteString(e.RequestID)
+		b.WriteString(id)
 		b.WriteByte(')')
 	}
 	return b.String()

@@ -4,6 +4,7 @@ package authenta
 // only by "go test", so nothing here is part of the public API.
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 )
@@ -21,4 +22,27 @@ func SetClock(c *Client, clk Clock) { c.clock = clk }
 // for the API origin of apiBase.
 func NewBearerTransport(base http.RoundTripper, key string, apiBase *url.URL) http.RoundTripper {
 	return newBearerTransport(base, key, apiBase)
+}
+
+// DecodeJobList decodes a list answer as JobsService.List does.
+func DecodeJobList(b []byte) (*JobList, error) {
+	var l JobList
+	err := (*wireList)(&l).UnmarshalJSON(b)
+	return &l, err
+}
+
+// DecodeCreated decodes a create answer as JobsService.Create does.
+func DecodeCreated(b []byte) error {
+	var w wireCreated
+	return w.UnmarshalJSON(b)
+}
+
+// StorageGet sends a GET to a presigned URL through the storage client, as
+// a streamed artifact download does, and hands over the body unread.
+func StorageGet(ctx context.Context, c *Client, rawURL string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	return c.send(c.storage, req, scopeStorage, nil)
 }

@@ -17,6 +17,9 @@ import (
 	"github.com/phospheneai/authenta-go/internal/retry"
 )
 
+// errNoJobID is a create answered with success but without a job id.
+var errNoJobID = errors.New("authenta: create: the server answered with success but no job id")
+
 // JobsService is the v1 jobs API: Create, Upload, Finalize, Get, List, All,
 // Cancel, Delete, Wait and Result. Get it from Client.Jobs.
 type JobsService struct{ c *Client }
@@ -44,17 +47,6 @@ type Job struct {
 	// it says is lost. It holds the artifacts' presigned URLs: a secret, not
 	// to be logged (fmt verbs print the job without it).
 	Raw json.RawMessage
-}
-
-// Format prints the job as %+v does, whatever the verb, with its artifacts'
-// download URLs redacted. Without it, a verb such as %s on a struct that
-// holds a *Job (Detection, CreatedJob, JobList) makes fmt dump the job's
-// fields raw, presigned query strings included.
-func (j Job) Format(f fmt.State, _ rune) {
-	type fields Job // the same fields without the methods
-	j.ErrorMessage, j.Message = redactURLs(j.ErrorMessage), redactURLs(j.Message)
-	j.Raw = nil
-	fmt.Fprintf(f, "%+v", fields(j))
 }
 
 // Input is one uploaded file of a job, in a named slot.
@@ -85,12 +77,6 @@ type Artifact struct {
 	Metadata    json.RawMessage
 }
 
-// Format prints the artifact with its download URL's query redacted.
-func (a Artifact) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, "{ID:%s Kind:%s Slot:%s Status:%s ContentType:%s DownloadURL:%s}",
-		a.ID, a.Kind, a.Slot, a.Status, a.ContentType, redactRawURL(a.DownloadURL))
-}
-
 // JobRequest describes a job to create.
 type JobRequest struct {
 	TaskType   TaskType
@@ -105,12 +91,10 @@ type Upload struct {
 	ExpiresAt time.Time // zero when the server gave none
 }
 
-// Format prints the upload with its URL's query redacted.
-func (u Upload) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, "{Slot:%s URL:%s ExpiresAt:%s}", u.Slot, redactRawURL(u.URL), u.ExpiresAt.Format(time.RFC3339))
-}
-
 // CreatedJob is the answer to Create: the job, and one upload per input.
+// Its JSON (MarshalJSON) keeps the uploads' presigned URLs, so that another
+// process can upload with them: treat that JSON as a secret. fmt and slog
+// print the URLs redacted.
 type CreatedJob struct {
 	Job     *Job
 	Uploads []Upload // matched to inputs by Slot, never by position
@@ -189,7 +173,16 @@ func (s *JobsService) create(ctx context.Context, req *JobRequest, cs *callSetti
 	}
 	var w wireCreated
 	if err := s.c.do(ctx, &call{method: http.MethodPost, path: jobsPath, body: body, scope: scopeJobs, mark: retry.NonIdempotent, cs: cs}, &w); err != nil {
+		var lost *answerLostError
+		if errors.As(err, &lost) {
+			return nil, fmt.Errorf("authenta: create: the job was created but the answer was cut, so its id is unknown (List shows it): %w", err)
+		}
 		return nil, err
+	}
+	if w.job.ID == "" {
+		// A success without an id (an empty body, 204, {}, null): no job
+		// the caller can use, and nothing to clean up.
+		return nil, errNoJobID
 	}
 	cj := w.created(req)
 	s.c.scrubJob(cj.Job)
@@ -429,15 +422,4 @@ func (s *JobsService) All(ctx context.Context, opts *ListOptions, copts ...CallO
 			o.Page++
 		}
 	}
-}
-
-// redactRawURL returns a URL string with its query replaced.
-func redactRawURL(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	if u, err := url.Parse(raw); err == nil {
-		return redactURL(u)
-	}
-	return redacted
 }

@@ -26,8 +26,10 @@ type settings struct {
 	userAgent      string
 	logger         *slog.Logger
 	headerTimeout  time.Duration
+	readIdle       time.Duration // 0: unbounded
 	uploadRetries  int
 	noEnvironment  bool
+	facesPath      string // the face-indexing prefix (WithFacesPath)
 	keySet, urlSet bool
 }
 
@@ -37,7 +39,9 @@ func defaultSettings() settings {
 		retryWaitMin:  500 * time.Millisecond,
 		retryWaitMax:  8 * time.Second,
 		headerTimeout: 2 * time.Minute,
+		readIdle:      defaultReadIdle,
 		uploadRetries: -1, // same as maxRetries
+		facesPath:     DefaultFacesPath,
 	}
 }
 

@@ -183,21 +183,18 @@ func (s *JobsService) Result(ctx context.Context, job *Job, opts ...CallOption) 
 
 func (s *JobsService) result(ctx context.Context, job *Job, cs *callSettings) (*Result, error) {
 	if a, ok := resultArtifact(job); ok {
-		resp, err := s.openArtifact(ctx, a, &refresher{s: s, job: job, cs: cs}, cs)
+		// The document is read inside the attempt (a cut download is
+		// retried), at most maxResultBody bytes.
+		resp, err := s.openArtifact(ctx, a, &refresher{s: s, job: job, cs: cs}, cs, maxResultBody)
 		if err != nil {
 			return nil, err
 		}
-		defer drainClose(resp.Body)
-		raw, err := readBody(resp.Body, resp.ContentLength, maxResultBody)
-		if err != nil {
-			return nil, fmt.Errorf("authenta: download result: %w", sanitizeError(err))
-		}
-		return s.parseResult(job, raw)
+		return s.parseResult(job, ownedBytes(resp.Body))
 	}
 	if len(job.InlineResult) > 0 {
 		return s.parseResult(job, job.InlineResult)
 	}
-	return nil, fmt.Errorf("%w: job %s is %s and carries no result", ErrNoResult, job.ID, job.Status)
+	return nil, fmt.Errorf("%w: job %s is %s and carries no result", ErrNoResult, oneLine(job.ID, maxRequestIDLen), oneLine(string(job.Status), maxCodeLen))
 }
 
 // parseResult parses a job's result document, adds the faces the job

@@ -19,8 +19,8 @@ type ResultError struct {
 // query strings redacted.
 func (e *ResultError) Error() string {
 	s := "authenta: "
-	if e.Job != nil && e.Job.ID != "" {
-		s += "job " + e.Job.ID + " completed with an error result"
+	if id := e.jobID(); id != "" {
+		s += "job " + id + " completed with an error result"
 	} else {
 		s += "result reports an error"
 	}
@@ -31,6 +31,14 @@ func (e *ResultError) Error() string {
 		s += ": " + m
 	}
 	return s
+}
+
+// jobID is the job's id as one clean line (it is the server's).
+func (e *ResultError) jobID() string {
+	if e.Job == nil {
+		return ""
+	}
+	return oneLine(e.Job.ID, maxRequestIDLen)
 }
 
 // Is matches ErrJobFailed.

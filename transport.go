@@ -13,29 +13,39 @@ import (
 // sdkTransport sits directly above the base transport, below auth, for API
 // and storage requests alike. It marks errors that happened before a
 // non-idempotent request was sent (so the retry policy may resend it), and
-// writes one Debug record per attempt when a logger is set.
+// writes one Debug record per attempt when a logger is set. It reads the
+// answer's body as part of the attempt (see readResponse), and bounds every
+// body read by idle time.
 type sdkTransport struct {
-	base   http.RoundTripper
-	logger *slog.Logger // nil: no logging
-	key    secret       // the API key, redacted from what is logged
+	base     http.RoundTripper
+	logger   *slog.Logger  // nil: no logging
+	key      secret        // the API key, redacted from what is logged
+	readIdle time.Duration // 0: body reads are not bounded
 }
 
 func (t *sdkTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	ctx := r.Context()
+	st := retry.From(ctx)
 	var wrote *atomic.Bool
 	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodDelete && r.Method != http.MethodPut {
 		wrote = new(atomic.Bool)
-		r = r.WithContext(httptrace.WithClientTrace(r.Context(), &httptrace.ClientTrace{
+		r = r.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 			WroteHeaders: func() { wrote.Store(true) },
 		}))
 	}
-	logging := t.logger != nil && t.logger.Enabled(r.Context(), slog.LevelDebug)
+	logging := t.logger != nil && t.logger.Enabled(ctx, slog.LevelDebug)
 	var start time.Time
 	if logging {
 		start = time.Now()
 	}
 	resp, err := t.base.RoundTrip(r)
-	if err != nil && wrote != nil && !wrote.Load() {
-		err = &retry.NotSentError{Err: err}
+	switch {
+	case err != nil:
+		if wrote != nil && !wrote.Load() {
+			err = &retry.NotSentError{Err: err}
+		}
+	case resp.Body != nil:
+		resp, err = t.readResponse(st, resp)
 	}
 	if logging {
 		t.log(r, resp, err, time.Since(start))
@@ -54,7 +64,7 @@ func (t *sdkTransport) log(r *http.Request, resp *http.Response, err error, d ti
 	if resp != nil {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
 		if id := responseRequestID(resp.Header); id != "" {
-			attrs = append(attrs, slog.String("request_id", t.key.scrubFrom(id)))
+			attrs = append(attrs, slog.String("request_id", cleanRequestID(id, t.key)))
 		}
 	}
 	if err != nil {

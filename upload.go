@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/phospheneai/authenta-go/internal/retry"
 )
@@ -49,35 +50,71 @@ func (s *JobsService) upload(ctx context.Context, u Upload, body io.Reader, size
 	if !u.ExpiresAt.IsZero() && !s.c.clock.Now().Before(u.ExpiresAt) {
 		return fmt.Errorf("%w: slot %q expired at %s; create the job again", ErrUploadURLExpired, u.Slot, u.ExpiresAt.Format("2006-01-02T15:04:05Z07:00"))
 	}
+	return s.c.putPresigned(ctx, target, http.Header{"Content-Type": {contentType}}, body, size, "upload "+u.Slot, cs)
+}
+
+// putPresigned streams size bytes of body to a presigned URL with a PUT:
+// the headers given and no others of the SDK's but User-Agent (never
+// Authorization: the storage client has no auth layer), and an explicit
+// Content-Length (presigned PUTs refuse chunked bodies). The body is never
+// buffered. A body that is an io.ReaderAt is read from its current offset
+// (0 when it is not also an io.Seeker) and re-read from there on each
+// retry; any other reader is sent once, without retries, and must hold at
+// least size bytes. what names the upload in errors about the body.
+func (c *Client) putPresigned(ctx context.Context, target string, header http.Header, body io.Reader, size int64, what string, cs *callSettings) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, target, nil)
 	if err != nil {
 		return fmt.Errorf("%w: upload URL: %s", ErrInvalidArgument, redactURLs(err.Error()))
 	}
-	req.Header.Set("Content-Type", contentType)
+	for k, v := range header {
+		req.Header[k] = v
+	}
 	req.ContentLength = size
-	switch ra, ok := body.(io.ReaderAt); {
+	ra, off, err := inspectBody(what+": the body", body, size)
+	if err != nil {
+		return err
+	}
+	// A body that may block is pumped, so that the context ends the call
+	// whatever its Read does (see pumpBody).
+	pump := mayBlock(body)
+	var (
+		mu    sync.Mutex
+		pumps []*pumpBody
+	)
+	wrap := func(r io.Reader) io.ReadCloser {
+		er := &exactReader{r: r, left: size}
+		if !pump {
+			return io.NopCloser(er)
+		}
+		p := newPumpBody(ctx, er)
+		mu.Lock()
+		pumps = append(pumps, p)
+		mu.Unlock()
+		return p
+	}
+	// The transport closes the bodies it sent; a transport that does not
+	// must not leave pumps behind.
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, p := range pumps {
+			_ = p.Close()
+		}
+	}()
+	switch {
 	case size == 0:
 		req.Body = http.NoBody
-	case ok:
-		var off int64
-		if sk, ok := body.(io.Seeker); ok {
-			if off, err = sk.Seek(0, io.SeekCurrent); err != nil {
-				return fmt.Errorf("authenta: upload %s: %w", u.Slot, err)
-			}
-		}
-		if n, known := sizeOf(body); known && n-off < size {
-			return fmt.Errorf("%w: upload %s: the body holds %d bytes, not the %d declared", ErrInvalidArgument, u.Slot, max(n-off, 0), size)
-		}
+	case ra != nil:
 		req.GetBody = func() (io.ReadCloser, error) {
-			return io.NopCloser(&exactReader{r: io.NewSectionReader(ra, off, size), left: size}), nil
+			return wrap(io.NewSectionReader(ra, off, size)), nil
 		}
 		req.Body, _ = req.GetBody()
 	default:
 		// Read once: no GetBody, and the retry policy is told not to try.
-		req.Body = io.NopCloser(&exactReader{r: body, left: size})
+		req.Body = wrap(body)
 		req = req.WithContext(retry.WithMark(ctx, retry.Once))
 	}
-	resp, err := s.c.send(s.c.storage, req, scopeStorage, cs)
+	resp, err := c.send(c.storage, req, scopeStorage, cs)
 	if err != nil {
 		return err
 	}
@@ -96,6 +133,9 @@ func checkUpload(u Upload, body io.Reader, size int64, contentType string) (stri
 		return "", fmt.Errorf("%w: nil upload body", ErrInvalidArgument)
 	case strings.TrimSpace(contentType) == "":
 		return "", fmt.Errorf("%w: upload needs the content type declared at create", ErrInvalidArgument)
+	}
+	if err := checkContentType(contentType); err != nil {
+		return "", err
 	}
 	pu, err := url.Parse(raw)
 	if err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
@@ -142,4 +182,29 @@ func (e *exactReader) Read(p []byte) (int, error) {
 		err = io.EOF
 	}
 	return n, err
+}
+
+// firstFailure runs f(ctx, 0) to f(ctx, n-1) concurrently and waits for
+// them all. The first to fail cancels the others' context; firstFailure
+// returns its index and error (-1 and nil when none failed).
+func firstFailure(ctx context.Context, n int, f func(ctx context.Context, i int) error) (int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg      sync.WaitGroup
+		once    sync.Once
+		failed  = -1
+		failErr error
+	)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(ctx, i); err != nil {
+				once.Do(func() { failed, failErr = i, err; cancel() })
+			}
+		}()
+	}
+	wg.Wait()
+	return failed, failErr
 }

@@ -12,8 +12,8 @@ import (
 
 // WaitOptions tunes Wait.
 type WaitOptions struct {
-	MinInterval time.Duration // first poll delay; default 500ms
-	MaxInterval time.Duration // cap on the delay between polls; default 5s
+	MinInterval time.Duration // first poll delay; default 500ms (or MaxInterval, if lower)
+	MaxInterval time.Duration // cap on the delay between polls; default 5s (or MinInterval, if higher)
 	OnPoll      func(*Job)    // called after every poll, optional
 }
 
@@ -34,19 +34,28 @@ type JobError struct {
 }
 
 func (e *JobError) Error() string {
-	what := "failed"
-	if e.Job.Status == StatusCancelled {
-		what = "was cancelled"
+	what, id := "failed", ""
+	if e.Job != nil {
+		id = oneLine(e.Job.ID, maxRequestIDLen) // server text: one clean line
+		if e.Job.Status == StatusCancelled {
+			what = "was cancelled"
+		}
 	}
-	s := "authenta: job " + e.Job.ID + " " + what
+	s := "authenta: job " + id + " " + what
+	if id == "" {
+		s = "authenta: job " + what
+	}
 	if e.Message != "" {
-		s += ": " + scrubLine(e.Message, 300)
+		s += ": " + scrubLine(e.Message, maxMessageLen)
 	}
 	return s
 }
 
 // Is matches ErrJobFailed or ErrJobCancelled by the job's status.
 func (e *JobError) Is(target error) bool {
+	if e.Job == nil {
+		return false
+	}
 	return (target == ErrJobFailed && e.Job.Status == StatusFailed) ||
 		(target == ErrJobCancelled && e.Job.Status == StatusCancelled)
 }
@@ -55,7 +64,10 @@ func (e *JobError) Is(target error) bool {
 // first poll comes after MinInterval; each delay grows by at most 1.25×
 // (with jitter) up to MaxInterval, and the last one is shortened to end at
 // the context's deadline. Transient errors while polling (5xx, 429,
-// network) do not end the wait; other errors (4xx) do.
+// network, a body cut by the network) do not end the wait; other errors
+// (4xx) do. A 429 or 503 poll's Retry-After is honoured: the next poll
+// comes no sooner, and a delay past the context's deadline ends the wait
+// at the deadline.
 //
 // It returns the job when it completes. A job that ends failed returns the
 // job and a *JobError matching ErrJobFailed, with the server's message;
@@ -75,35 +87,77 @@ func (s *JobsService) Wait(ctx context.Context, id string, opts *WaitOptions, co
 }
 
 func (s *JobsService) wait(ctx context.Context, id string, opts *WaitOptions, cs *callSettings) (*Job, error) {
+	o, err := opts.normalized()
+	if err != nil {
+		return nil, err
+	}
+	var last *Job
+	err = s.c.poll(ctx, o, "job "+oneLine(id, maxRequestIDLen), func(ctx context.Context) (bool, error) {
+		job, err := s.job(ctx, http.MethodGet, id, "", cs)
+		if err != nil {
+			return false, err
+		}
+		last = job
+		if o.OnPoll != nil {
+			o.OnPoll(job)
+		}
+		switch job.Status {
+		case StatusCompleted:
+			return true, nil
+		case StatusFailed, StatusCancelled:
+			return true, &JobError{Job: job, Message: redactURLs(job.ErrorMessage)}
+		}
+		return false, nil
+	})
+	return last, err
+}
+
+// normalized checks the options and fills in the defaults.
+func (opts *WaitOptions) normalized() (WaitOptions, error) {
 	var o WaitOptions
 	if opts != nil {
 		o = *opts
 	}
 	if o.MinInterval < 0 || o.MaxInterval < 0 {
-		return nil, fmt.Errorf("%w: negative wait interval", ErrInvalidArgument)
+		return o, fmt.Errorf("%w: negative wait interval", ErrInvalidArgument)
 	}
-	if o.MinInterval == 0 {
-		o.MinInterval = defaultMinInterval
-	}
-	if o.MaxInterval == 0 {
+	// Defaults adapt to what the caller set: a MaxInterval below the
+	// default MinInterval lowers it, and the other way round.
+	switch {
+	case o.MinInterval == 0 && o.MaxInterval == 0:
+		o.MinInterval, o.MaxInterval = defaultMinInterval, defaultMaxInterval
+	case o.MinInterval == 0:
+		o.MinInterval = min(defaultMinInterval, o.MaxInterval)
+	case o.MaxInterval == 0:
 		o.MaxInterval = max(defaultMaxInterval, o.MinInterval)
 	}
 	if o.MinInterval > o.MaxInterval {
-		return nil, fmt.Errorf("%w: MinInterval %v is above MaxInterval %v", ErrInvalidArgument, o.MinInterval, o.MaxInterval)
+		return o, fmt.Errorf("%w: MinInterval %v is above MaxInterval %v", ErrInvalidArgument, o.MinInterval, o.MaxInterval)
 	}
+	return o, nil
+}
 
-	clk := s.c.clock
-	var last *Job
+// poll runs check after each delay of o's schedule until it reports done,
+// and returns check's error then (nil, or why the thing waited for ended
+// badly). The first delay is MinInterval; each grows by at most pollGrowth
+// (with jitter) up to MaxInterval, and the last is shortened to end at the
+// context's deadline. An error from a check that is not done ends the wait
+// unless it is transient (transientPollError). what names the thing waited
+// for in the errors poll returns.
+func (c *Client) poll(ctx context.Context, o WaitOptions, what string, check func(context.Context) (bool, error)) error {
+	clk := c.clock
 	delay := o.MinInterval
-	final := false // the poll just before the deadline is done
+	final := false          // the poll just before the deadline is done
+	var asked time.Duration // the last poll's Retry-After: the next waits at least that
 	for {
-		d := jitter(delay)
+		d := max(jitter(delay), asked)
 		if dl, ok := ctx.Deadline(); ok {
 			if left := dl.Sub(clk.Now()); left < d {
-				if final {
-					// Nothing to do but let the context end.
+				if final || asked > 0 {
+					// The server asked for more time than is left, or the
+					// last poll is done: nothing to do but let the context end.
 					_ = clk.Sleep(ctx, left)
-					return last, fmt.Errorf("authenta: wait for job %s: %w", id, context.DeadlineExceeded)
+					return fmt.Errorf("authenta: wait for %s: %w", what, context.DeadlineExceeded)
 				}
 				// Poll once more just before the deadline rather than
 				// sleep past it.
@@ -111,28 +165,28 @@ func (s *JobsService) wait(ctx context.Context, id string, opts *WaitOptions, cs
 			}
 		}
 		if err := clk.Sleep(ctx, d); err != nil {
-			return last, fmt.Errorf("authenta: wait for job %s: %w", id, err)
+			return fmt.Errorf("authenta: wait for %s: %w", what, err)
 		}
-		job, err := s.job(ctx, http.MethodGet, id, "", cs)
+		done, err := check(ctx)
+		asked = retryAfter(err)
 		switch {
+		case done:
+			return err
 		case err == nil:
-			last = job
-			if o.OnPoll != nil {
-				o.OnPoll(job)
-			}
-			switch job.Status {
-			case StatusCompleted:
-				return job, nil
-			case StatusFailed, StatusCancelled:
-				return job, &JobError{Job: job, Message: redactURLs(job.ErrorMessage)}
-			}
-		case ctx.Err() != nil:
-			return last, fmt.Errorf("authenta: wait for job %s: %w", id, err)
-		case !transientPollError(err):
-			return last, fmt.Errorf("authenta: wait for job %s: %w", id, err)
+		case ctx.Err() != nil, !transientPollError(err):
+			return fmt.Errorf("authenta: wait for %s: %w", what, err)
 		}
 		delay = min(time.Duration(float64(delay)*pollGrowth), o.MaxInterval)
 	}
+}
+
+// retryAfter returns the delay a 429 or 503 poll asked for, if any.
+func retryAfter(err error) time.Duration {
+	var ae *APIError
+	if errors.As(err, &ae) && (ae.StatusCode == http.StatusTooManyRequests || ae.StatusCode == http.StatusServiceUnavailable) {
+		return ae.RetryAfter
+	}
+	return 0
 }
 
 // jitter shortens d by up to 10%, so that many waiters spread out without

@@ -77,13 +77,28 @@ func (a *wireArtifact) artifact() Artifact {
 // UnmarshalJSON decodes a job from any of the shapes the service sends:
 // flat with "jobId" or "id" (number or string), or nested as {"job": {...}}
 // or {"data": {...}}.
-// Raw is set to a copy of b.
-func (j *Job) UnmarshalJSON(b []byte) error { return j.decodeOwned(bytes.Clone(b)) }
+// Raw is set to a copy of b. A document over the decoder's budget (see
+// budget.go) is an error.
+func (j *Job) UnmarshalJSON(b []byte) error {
+	if err := checkJobBudget(b); err != nil {
+		return err
+	}
+	return j.decodeKept(bytes.Clone(b))
+}
 
 // decodeOwned is UnmarshalJSON for a buffer the job may keep as its Raw:
 // the SDK's own response bodies, read for this job alone, are not copied
-// again.
+// again. The budget is checked first.
 func (j *Job) decodeOwned(b []byte) error {
+	if err := checkJobBudget(b); err != nil {
+		return err
+	}
+	return j.decodeKept(b)
+}
+
+// decodeKept decodes b, which the job keeps as its Raw, without checking
+// the budget (a list checks its own, for all its jobs at once).
+func (j *Job) decodeKept(b []byte) error {
 	if err := j.decode(b, 0); err != nil {
 		return err
 	}
@@ -348,6 +363,9 @@ func (w *wireCreated) created(req *JobRequest) *CreatedJob {
 type wireList JobList
 
 func (l *wireList) UnmarshalJSON(b []byte) error {
+	if err := checkListBudget(b); err != nil {
+		return err
+	}
 	var items json.RawMessage
 	trimmed := strings.TrimSpace(string(b))
 	if strings.HasPrefix(trimmed, "[") {
@@ -378,7 +396,7 @@ func (l *wireList) UnmarshalJSON(b []byte) error {
 	}
 	for _, raw := range lenient.Objects(items) {
 		j := new(Job)
-		if j.decodeOwned(raw) == nil { // raw is already a copy
+		if j.decodeKept(raw) == nil { // raw is already a copy, within the list's budget checked above
 			l.Jobs = append(l.Jobs, j)
 		}
 	}

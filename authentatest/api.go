@@ -106,7 +106,7 @@ func validation(format string, args ...any) *apiError {
 // needs returns the permission a route needs.
 func needs(r Route) Permission {
 	switch r {
-	case RouteGet, RouteList:
+	case RouteGet, RouteList, RouteFaceSubjects, RouteFaceSearch:
 		return PermRead
 	case RouteDelete:
 		return PermDelete
@@ -162,6 +162,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, rt routeMatch)
 			aerr = s.cancel(w, rt.id)
 		case RouteDelete:
 			aerr = s.delete(w, rt.id)
+		case RouteFaceEnroll, RouteFaceSubjects, RouteFaceSearch:
+			s.serveFaces(w, r, rt.route)
 		}
 	}
 	if aerr != nil {

@@ -67,6 +67,25 @@
 // are streamed through a SHA-256 and a counter, never kept unless
 // WithKeepUploads asks: Server.Upload tells what each slot received.
 //
+// # Face indexing
+//
+// The API host also serves face indexing (wire reference §1.16) under
+// DefaultFacesPath (WithFacesPath moves it): POST enroll answers a subject
+// with one face per image, each with a presigned upload URL on the storage
+// host and the exact headers to send with it (a missing or different header
+// is 403 SignatureDoesNotMatch); GET subjects lists every subject, each
+// listing moving uploaded faces along uploaded → processing → processed
+// (WithFaceSteps), or failed for an image that does not decode
+// (invalid_image) or has no face (NoFaceMarker in its name, or a sideways
+// EXIF orientation: no_face_detected); POST search takes multipart image
+// and limit, or JSON image_bytes, and ranks the processed faces by a
+// similarity derived from the pictures, deterministically. Errors come in
+// the service's shapes: {"error": {"code", "message"}} (or the flat
+// envelope, WithFlatFaceErrors), FastAPI {"detail": [...]} for validation,
+// and an HTML 413 for bodies that are too large. Portrait, PortraitPNG and
+// Sideways make pictures of persons to enrol and search; Server.Faces and
+// Server.Searches show what arrived, decoded.
+//
 // # Variants and faults
 //
 // The service and its documentation disagree on response shapes (wire

@@ -13,7 +13,9 @@ import (
 type Route string
 
 // The routes. ParseRoute also accepts the short names "create",
-// "finalize", "get", "list", "cancel", "delete", "upload" and "download".
+// "finalize", "get", "list", "cancel", "delete", "upload" and "download"
+// (and, for face indexing, "enroll", "subjects", "search", "face-upload"
+// and "face-image").
 const (
 	RouteCreate   Route = "POST /api/v1/jobs"
 	RouteFinalize Route = "POST /api/v1/jobs/{id}/finalize"
@@ -30,11 +32,14 @@ const (
 var routeNames = map[string]Route{
 	"create": RouteCreate, "finalize": RouteFinalize, "get": RouteGet, "list": RouteList,
 	"cancel": RouteCancel, "delete": RouteDelete, "upload": RouteUpload, "download": RouteDownload,
+	"enroll": RouteFaceEnroll, "subjects": RouteFaceSubjects, "search": RouteFaceSearch,
+	"face-upload": RouteFaceUpload, "face-image": RouteFaceImage,
 }
 
 // Routes returns every route, API routes first.
 func Routes() []Route {
-	return []Route{RouteCreate, RouteFinalize, RouteGet, RouteList, RouteCancel, RouteDelete, RouteUpload, RouteDownload}
+	return []Route{RouteCreate, RouteFinalize, RouteGet, RouteList, RouteCancel, RouteDelete, RouteUpload, RouteDownload,
+		RouteFaceEnroll, RouteFaceSubjects, RouteFaceSearch, RouteFaceUpload, RouteFaceImage}
 }
 
 // ParseRoute returns the route a name stands for: a Route constant's text

@@ -39,6 +39,7 @@ type Server struct {
 	done         chan struct{}
 	closeOnce    sync.Once
 	reqIDs       atomic.Uint64 // X-Request-Id of API answers
+	faces        faceStore     // face indexing, under its own lock
 
 	mu       sync.Mutex // guards what follows
 	keys     map[string]*Key
@@ -83,6 +84,7 @@ func Start(opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
+	cfg.faces = cfg.facesDefaults()
 	s := &Server{
 		cfg:      cfg,
 		done:     make(chan struct{}),
@@ -212,8 +214,14 @@ func (s *Server) serve(host HostKind, w http.ResponseWriter, r *http.Request) {
 	var rt routeMatch
 	if host == HostAPI {
 		rt = matchAPI(r.Method, r.URL.Path)
+		if rt.route == "" && rt.id == "" {
+			rt = s.matchFaces(r.Method, r.URL.Path)
+		}
 	} else {
 		rt = matchStorage(r.Method, r.URL.EscapedPath())
+		if rt.route == "" && rt.object == objNone {
+			rt = matchFaceStorage(r.Method, r.URL.EscapedPath())
+		}
 	}
 	q.Route, q.JobID = rt.route, rt.id
 	body := &countingBody{rc: r.Body, keep: host == HostAPI}

@@ -232,19 +232,28 @@ func (s *Server) serveStorage(w http.ResponseWriter, r *http.Request, rt routeMa
 		fail(&s3Error{Status: 404, Code: "NoSuchKey", Message: "The specified key does not exist.", Extra: [][2]string{{"Key", strings.TrimPrefix(r.URL.Path, bucket+"/")}}})
 		return
 	}
+	if rt.object == objFace {
+		s.serveFaceObject(w, r, rt, fail)
+		return
+	}
 	if rt.route == RouteUpload {
 		s.upload(w, r, rt, fail)
 		return
 	}
-	if e := precheck(r); e != nil {
-		fail(e)
-		return
-	}
-	if e := s.verify(r); e != nil {
+	if e := s.checkPresigned(r); e != nil {
 		fail(e)
 		return
 	}
 	s.download(w, rt, fail)
+}
+
+// checkPresigned checks a request to a presigned URL as S3 does: precheck,
+// then the signature and expiry (verify).
+func (s *Server) checkPresigned(r *http.Request) *s3Error {
+	if e := precheck(r); e != nil {
+		return e
+	}
+	return s.verify(r)
 }
 
 // precheck refuses what S3 refuses before it looks at the signature: a
@@ -301,11 +310,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, rt routeMatch, f
 		fail(e)
 	}
 
-	if e := precheck(r); e != nil {
-		failed(e)
-		return
-	}
-	if e := s.verify(r); e != nil {
+	if e := s.checkPresigned(r); e != nil {
 		failed(e)
 		return
 	}

@@ -12,8 +12,25 @@ type Request struct {
 	Mark Mark
 	// Max is the number of retries allowed after the first attempt; a
 	// negative Max leaves the limit to the retry client.
-	Max      int
+	Max int
+	// Buffer, when positive, has the SDK's transport read a success
+	// response's body whole (at most Buffer bytes) inside the attempt, so
+	// that a body cut by the network is an error the retry policy sees.
+	// The bytes are then handed over with Body. Zero streams the body.
+	Buffer   int
+	body     []byte
 	attempts atomic.Int32
+}
+
+// SetBody keeps the body the transport read for the request's answer.
+// Attempts run one after another, so no lock is needed.
+func (r *Request) SetBody(b []byte) { r.body = b }
+
+// Body returns the body the transport read, and forgets it.
+func (r *Request) Body() []byte {
+	b := r.body
+	r.body = nil
+	return b
 }
 
 type requestKey struct{}

@@ -1,0 +1,144 @@
+package authenta
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/phospheneai/authenta-go/internal/retry"
+)
+
+// Reading response bodies. A body is part of the attempt that fetched it:
+// the SDK's transport (below the retries) reads a success body that the
+// SDK decodes (API answers, the result document) whole, so that a body cut
+// by the network fails the attempt, and the retry policy decides, as for
+// any connection error. Bodies the SDK does not own (streamed storage
+// downloads) are handed over unread, still bounded by idle time.
+
+// defaultReadIdle is how long a response body may stall before the attempt
+// is abandoned, unless WithReadIdleTimeout says otherwise.
+const defaultReadIdle = time.Minute
+
+// WithReadIdleTimeout bounds how long the SDK waits for the next bytes of a
+// response body (default one minute): a body that stalls longer fails its
+// attempt, which is retried as a connection error, even when the context
+// has no deadline. It bounds idle time, not the whole transfer, so a large
+// download that keeps flowing is never cut. 0 removes the bound; a negative
+// duration is an error.
+func WithReadIdleTimeout(d time.Duration) Option {
+	return func(s *settings) error {
+		if d < 0 {
+			return fmt.Errorf("%w: negative read idle timeout %v", ErrInvalidArgument, d)
+		}
+		s.readIdle = d
+		return nil
+	}
+}
+
+// errReadIdle ends a body read that stalled past the idle timeout.
+var errReadIdle = errors.New("authenta: no response data for the read idle timeout (WithReadIdleTimeout)")
+
+// bodyReadError is a success response whose body could not be read whole:
+// the request reached the server and was answered, so a request that is
+// not idempotent has happened.
+type bodyReadError struct{ err error }
+
+func (e *bodyReadError) Error() string { return "read response body: " + e.err.Error() }
+func (e *bodyReadError) Unwrap() error { return e.err }
+
+// idleBody is a response body whose every Read is bounded by idle time:
+// a Read blocked longer closes the body, which makes the transport close
+// the connection and the Read return (net/http allows Close during a Read,
+// for HTTP/1 and HTTP/2 alike). Time spent between Reads (the caller's own
+// work) does not count. Closing, rather than cancelling the request's
+// context, costs the hot path no context of its own per attempt.
+type idleBody struct {
+	rc    io.ReadCloser
+	idle  time.Duration // 0: unbounded
+	timer *time.Timer
+	fired atomic.Bool
+}
+
+func (b *idleBody) Read(p []byte) (int, error) {
+	if b.idle <= 0 {
+		return b.rc.Read(p)
+	}
+	if b.timer == nil {
+		b.timer = time.AfterFunc(b.idle, b.fire)
+	} else {
+		b.timer.Reset(b.idle)
+	}
+	n, err := b.rc.Read(p)
+	b.timer.Stop()
+	if err != nil && err != io.EOF && b.fired.Load() {
+		err = errReadIdle
+	}
+	return n, err
+}
+
+func (b *idleBody) fire() {
+	b.fired.Store(true)
+	_ = b.rc.Close()
+}
+
+func (b *idleBody) Close() error {
+	if b.timer != nil {
+		b.timer.Stop()
+	}
+	return b.rc.Close()
+}
+
+// readResponse is the transport's handling of an attempt's answer: a
+// success body the request asked to buffer (st.Buffer) is read whole and
+// handed over through st; any other body is wrapped to be idle-bounded.
+func (t *sdkTransport) readResponse(st *retry.Request, resp *http.Response) (*http.Response, error) {
+	body := &idleBody{rc: resp.Body, idle: t.readIdle}
+	if st == nil || st.Buffer <= 0 || resp.StatusCode < 200 || resp.StatusCode > 299 {
+		resp.Body = body
+		return resp, nil
+	}
+	b, more, err := readAtMost(body, resp.ContentLength, st.Buffer)
+	_ = body.Close()
+	switch {
+	case err != nil:
+		return nil, &bodyReadError{err: err}
+	case more:
+		return nil, &retry.Permanent{Err: fmt.Errorf("%w: more than %d MiB", errTooLarge, st.Buffer>>20)}
+	}
+	st.SetBody(b)
+	resp.Body = http.NoBody
+	return resp, nil
+}
+
+// answerLostError is a request that is not idempotent (a POST) whose answer
+// was cut by the network: the server got it and acted on it, so it is not
+// sent again, and what it answered is unknown.
+type answerLostError struct{ err error }
+
+func (e *answerLostError) Error() string {
+	return e.err.Error() + " (the request reached the server and was not resent)"
+}
+func (e *answerLostError) Unwrap() error { return e.err }
+
+// ownedBody is a body read whole inside its attempt, handed over as a
+// reader over its bytes, which ownedBytes returns without a copy.
+type ownedBody struct {
+	*bytes.Reader
+	b []byte
+}
+
+func newOwnedBody(b []byte) *ownedBody { return &ownedBody{Reader: bytes.NewReader(b), b: b} }
+
+func (*ownedBody) Close() error { return nil }
+
+// ownedBytes returns the bytes of an *ownedBody (nil for any other body).
+func ownedBytes(body io.ReadCloser) []byte {
+	if ob, ok := body.(*ownedBody); ok {
+		return ob.b
+	}
+	return nil
+}
