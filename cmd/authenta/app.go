@@ -100,6 +100,7 @@ func commands() []command {
 		{"detect", "run one file through a detection model and print the verdict", runDetect},
 		{"batch", "run folders of files, resumably, with a journal, progress and shards", runBatch},
 		{"jobs", "list, get, wait for, fetch the result of, cancel or delete jobs", runJobs},
+		{"faces", "enrol faces as subjects, list them, search a photo against them", runFaces},
 		{"tasks", "list the task types (models) and the file types they take", runTasks},
 	}
 }

@@ -15,7 +15,7 @@ func TestHelpExitsZeroWithFullUsage(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"--help"}, []string{"Commands:", "detect", "batch", "jobs", "tasks", "-offline", "AUTHENTA_API_KEY", "Exit status:"}},
+		{[]string{"--help"}, []string{"Commands:", "detect", "batch", "jobs", "faces", "tasks", "-offline", "AUTHENTA_API_KEY", "Exit status:"}},
 		{[]string{"-h"}, []string{"Commands:"}},
 		{[]string{"help"}, []string{"Commands:"}},
 		{[]string{"help", "batch"}, []string{"-shard", "-rate", "journal"}},
@@ -25,6 +25,8 @@ func TestHelpExitsZeroWithFullUsage(t *testing.T) {
 		{[]string{"jobs", "list", "-help"}, []string{"-status", "-all", "-limit"}},
 		{[]string{"jobs", "wait", "-help"}, []string{"-timeout"}},
 		{[]string{"tasks", "-help"}, []string{"-json"}},
+		{[]string{"faces", "--help"}, []string{"faces enroll", "faces subjects", "faces search"}},
+		{[]string{"faces", "search", "-help"}, []string{"-limit"}},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
