@@ -96,6 +96,7 @@ func runDetect(ctx context.Context, a *app, args []string) (int, error) {
 		return exitFailed, err
 	}
 	r.judged(d)
+	r.Result = d.Result
 	if *evidenceDir != "" && r.Verdict == authenta.VerdictFake {
 		var eerr error
 		if r.Evidence, eerr = saveEvidence(ctx, c, *evidenceDir, file, task, d); eerr != nil {

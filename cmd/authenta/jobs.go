@@ -133,6 +133,7 @@ func runJobs(ctx context.Context, a *app, args []string) (int, error) {
 		}
 		r := record{JobID: job.ID, File: inputName(job), Task: taskModel(job.TaskTypeID)}
 		r.judged(&authenta.Detection{Job: job, Result: res})
+		r.Result = res
 		if err := newPrinter(a.stdout, *asJSON).print(r); err != nil {
 			return exitFailed, err
 		}
@@ -164,51 +165,6 @@ func knownStatus(s authenta.Status) bool {
 	return false
 }
 
-// jobView is a job as the command prints it: camelCase, and no presigned
-// URL (artifacts are listed by kind, without their download URLs).
-type jobView struct {
-	ID           string          `json:"id"`
-	Task         string          `json:"task,omitempty"`
-	TaskTypeID   int             `json:"taskTypeId,omitempty"`
-	Status       authenta.Status `json:"status"`
-	RawStatus    string          `json:"rawStatus,omitempty"`
-	CreatedAt    *time.Time      `json:"createdAt,omitempty"`
-	UpdatedAt    *time.Time      `json:"updatedAt,omitempty"`
-	ErrorMessage string          `json:"errorMessage,omitempty"`
-	Inputs       []inputView     `json:"inputs,omitempty"`
-	Artifacts    []artifactView  `json:"artifacts,omitempty"`
-}
-
-type inputView struct {
-	Slot        string `json:"slot"`
-	FileName    string `json:"fileName,omitempty"`
-	ContentType string `json:"contentType,omitempty"`
-	Size        int64  `json:"size,omitempty"`
-}
-
-type artifactView struct {
-	Kind        string `json:"kind"`
-	Slot        string `json:"slot,omitempty"`
-	ContentType string `json:"contentType,omitempty"`
-}
-
-func viewOf(j *authenta.Job) jobView {
-	v := jobView{ID: j.ID, Task: taskModel(j.TaskTypeID), TaskTypeID: j.TaskTypeID, Status: j.Status, RawStatus: j.RawStatus, ErrorMessage: j.ErrorMessage}
-	if !j.CreatedAt.IsZero() {
-		v.CreatedAt = &j.CreatedAt
-	}
-	if !j.UpdatedAt.IsZero() {
-		v.UpdatedAt = &j.UpdatedAt
-	}
-	for _, in := range j.Inputs {
-		v.Inputs = append(v.Inputs, inputView{in.Slot, in.FileName, in.ContentType, in.Size})
-	}
-	for _, ar := range j.Artifacts {
-		v.Artifacts = append(v.Artifacts, artifactView{ar.Kind, ar.Slot, ar.ContentType})
-	}
-	return v
-}
-
 func taskModel(id int) string {
 	for _, t := range authenta.TaskTypes() {
 		if t.ID == id {
@@ -237,7 +193,7 @@ type jobPrinter struct {
 func (p *jobPrinter) jobs(jobs ...*authenta.Job) error {
 	if p.json {
 		for _, j := range jobs {
-			b, err := json.Marshal(viewOf(j))
+			b, err := json.Marshal(j) // camelCase, presigned queries redacted
 			if err != nil {
 				return err
 			}

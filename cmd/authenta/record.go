@@ -44,6 +44,9 @@ type record struct {
 	ModTime    string  `json:"modTime,omitempty"` // RFC 3339, UTC, nanoseconds
 	Seconds    float64 `json:"seconds,omitempty"` // time spent on it in this run
 	At         string  `json:"at,omitempty"`      // when the line was written
+	// Result is the whole result (detect and jobs result, not the batch
+	// journal): the decoded fields and the raw document, URLs redacted.
+	Result *authenta.Result `json:"result,omitempty"`
 }
 
 // judged fills a record from a completed detection.
