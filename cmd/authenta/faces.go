@@ -113,36 +113,10 @@ func faceErr(err error) (int, error) {
 	return exitFailed, err
 }
 
-// subjectView and matchView are what the command prints: no presigned
-// image URL, no embedding.
-type subjectView struct {
-	SubjectID string     `json:"subjectId"`
-	Faces     []faceView `json:"faces"`
-}
-
-type faceView struct {
-	ID     string              `json:"id"`
-	Name   string              `json:"name,omitempty"`
-	Status authenta.FaceStatus `json:"status"`
-	Error  string              `json:"error,omitempty"`
-}
-
-type matchView struct {
-	Rank       int     `json:"rank"`
-	SubjectID  string  `json:"subjectId"`
-	FaceID     string  `json:"faceId"`
-	Name       string  `json:"name,omitempty"`
-	Similarity float64 `json:"similarity"`
-}
-
 func printSubjects(a *app, asJSON bool, list []authenta.Subject) error {
 	if asJSON {
 		for _, s := range list {
-			v := subjectView{SubjectID: s.ID, Faces: []faceView{}}
-			for _, f := range s.Faces {
-				v.Faces = append(v.Faces, faceView{f.ID, f.Name, f.Status, f.Error})
-			}
-			if err := writeJSONLine(a, v); err != nil {
+			if err := writeJSONLine(a, s); err != nil { // the SDK's JSON, presigned queries redacted
 				return err
 			}
 		}
@@ -161,7 +135,7 @@ func printSubjects(a *app, asJSON bool, list []authenta.Subject) error {
 func printMatches(a *app, asJSON bool, ms []authenta.Match) error {
 	if asJSON {
 		for _, m := range ms {
-			if err := writeJSONLine(a, matchView{m.Rank, m.SubjectID, m.FaceID, m.Name, m.Similarity}); err != nil {
+			if err := writeJSONLine(a, m); err != nil {
 				return err
 			}
 		}
