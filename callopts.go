@@ -34,10 +34,10 @@ const maxCallRetries = 20
 // It is filled whether the call succeeds or fails; fields stay zero when no
 // response arrived.
 type ResponseInfo struct {
-	StatusCode int           // of the last response
-	RequestID  string        // of the last response that carried one (API key redacted)
-	Attempts   int           // HTTP attempts made, retries included
-	Duration   time.Duration // the whole call
+	StatusCode int           `json:"statusCode"`          // of the last response
+	RequestID  string        `json:"requestId,omitempty"` // of the last response that carried one (API key redacted)
+	Attempts   int           `json:"attempts"`            // HTTP attempts made, retries included
+	Duration   time.Duration `json:"durationNs"`          // the whole call
 }
 
 // WithCallHeader adds a header to the call's API requests (not to presigned

@@ -41,6 +41,12 @@ type Client struct {
 	apiRetries, storageRetries int
 
 	clock clock
+
+	wait     WaitOptions // WithWaitOptions
+	cleanups *cleanups   // Detect's background removals of jobs (see Close)
+	// ownTransport is the transport NewClient made, if it made one: Close
+	// closes its idle connections.
+	ownTransport *http.Transport
 }
 
 // NewClient returns a Client configured by opts. Without WithAPIKey it
@@ -85,6 +91,8 @@ func NewClient(opts ...Option) (*Client, error) {
 		userAgent: userAgent(s.userAgent),
 		logger:    s.logger,
 		clock:     realClock{},
+		wait:      s.wait,
+		cleanups:  new(cleanups),
 	}
 
 	hc := s.httpClient
@@ -93,6 +101,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		baseRT = hc.Transport
 	} else {
 		baseRT = defaultTransport(s.headerTimeout)
+		c.ownTransport, _ = baseRT.(*http.Transport)
 	}
 	lower := &sdkTransport{base: baseRT, logger: s.logger, key: key, readIdle: s.readIdle}
 	uploadRetries := s.uploadRetries
@@ -100,8 +109,12 @@ func NewClient(opts ...Option) (*Client, error) {
 		uploadRetries = s.maxRetries
 	}
 	c.apiRetries, c.storageRetries = s.maxRetries, uploadRetries
-	c.api = c.retryClient(hc, newBearerTransport(lower, s.apiKey, base), s, s.maxRetries)
-	c.storage = c.retryClient(hc, lower, s, uploadRetries)
+	// Each attempt goes down: retries, rate limit (API only), middleware,
+	// auth (API only), sdkTransport, the base transport. Middleware sits
+	// above auth so that it never sees the key.
+	apiRT := withRateLimit(withMiddleware(newBearerTransport(lower, s.apiKey, base), s.middleware), s.rate)
+	c.api = c.retryClient(hc, apiRT, s, s.maxRetries)
+	c.storage = c.retryClient(hc, withMiddleware(lower, s.middleware), s, uploadRetries)
 	c.Jobs = &JobsService{c: c}
 	c.Faces = &FacesService{c: c, path: s.facesPath}
 	return c, nil
@@ -348,7 +361,10 @@ func (c *Client) send(rc *retryablehttp.Client, req *http.Request, scope errScop
 	}
 	resp, err := rc.Do(&retryablehttp.Request{Request: req})
 	if err != nil {
-		cs.record(0, "", st.Attempts())
+		if cs.info != nil {
+			status, id := st.Last() // of an attempt before the error, if any
+			cs.record(status, c.scrubKey(id), st.Attempts())
+		}
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
 		}

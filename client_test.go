@@ -73,6 +73,7 @@ func newClient(t *testing.T, rt http.RoundTripper, opts ...authenta.Option) *aut
 	}
 	c, err := authenta.NewClient(append(all, opts...)...)
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close(context.Background()) }) // background cleanups end before goleak looks
 	return c
 }
 

@@ -32,6 +32,24 @@ type DetectOptions struct {
 	// OnCreated, if set, is called with the job as soon as it is created,
 	// e.g. to log its ID.
 	OnCreated func(*Job)
+	// OnUploadProgress, if set, is called as each input's bytes are sent:
+	// with sent = 0 when an attempt starts, then as sent grows (at least
+	// every 256 KiB or 1% of the file, whichever is more), and always with
+	// sent = total when the last byte is read. A retried upload starts
+	// again from 0. Calls for one slot come one at a time; calls for
+	// different slots (original, reference) may come at the same time.
+	OnUploadProgress func(slot string, sent, total int64)
+	// OnFinalized, if set, is called with the job once it is finalized
+	// (queued): from then on the job costs credits and runs without the
+	// caller, and Resume can finish it.
+	OnFinalized func(*Job)
+	// OnCleanup, if set, is called once with the outcome of removing the
+	// job after a failed step (nil: removed), when Detect removes it. If
+	// ctx ended, Detect returns at once with StepError.Cleanup matching
+	// ErrCleanupPending and the removal goes on in the background, bounded
+	// to 15 seconds; OnCleanup then runs on that background goroutine
+	// after Detect has returned. Client.Close waits for such removals.
+	OnCleanup func(jobID string, err error)
 }
 
 // FaceChecks selects the face intelligence (FI-1) checks. Faceswap needs a
@@ -49,7 +67,7 @@ type Detection struct {
 // The steps of Detect, as StepError names them.
 const (
 	StepCreate   = "create"
-	StepUpload   = "upload" // "upload original", "upload reference"
+	StepUpload   = "upload" // StepError.Slot names the input
 	StepFinalize = "finalize"
 	StepWait     = "wait"
 	StepResult   = "result"
@@ -61,7 +79,8 @@ const (
 // indexing calls use it too, without a job: their steps are "enrol",
 // "enrol subject S: upload face F (NAME)" and "search".
 type StepError struct {
-	Step    string // "create", "upload original", "finalize", "wait", "result"
+	Step    string // one of StepCreate, StepUpload, StepFinalize, StepWait, StepResult
+	Slot    string // the input's slot for StepUpload ("original", "reference"), else empty
 	JobID   string // empty when the job was not created
 	Err     error
 	Cleanup error // the error of removing the job, if that failed too
@@ -77,6 +96,9 @@ func (e *StepError) Error() string {
 	var b strings.Builder
 	b.WriteString("authenta: ")
 	step := oneLine(e.Step, 64)
+	if e.Slot != "" {
+		step += " " + oneLine(e.Slot, 64)
+	}
 	b.WriteString(step)
 	msg := "unknown error"
 	if e.Err != nil {
@@ -91,6 +113,8 @@ func (e *StepError) Error() string {
 	case id == "":
 	case e.Removed:
 		b.WriteString(" (job " + id + " removed)")
+	case errors.Is(e.Cleanup, ErrCleanupPending):
+		b.WriteString(" (job " + id + " being removed in the background)")
 	case e.Cleanup != nil:
 		b.WriteString(" (job " + id + " left on the server: " + strings.TrimPrefix(errorText(e.Cleanup), "authenta: ") + ")")
 	case e.Job != nil && e.Job.Status == StatusCompleted:
@@ -117,13 +141,16 @@ const cleanupTimeout = 15 * time.Second
 // and fetches the result.
 //
 // If a step after creation fails before the job completed, Detect cancels
-// and deletes the job it made (best effort, on a fresh short context; see
-// KeepJobOnError) and returns a *StepError that names the step and still
-// matches the underlying sentinel. A job that completed is never removed:
-// when its result cannot be fetched, the *StepError (step "result")
-// carries the job in its Job field, for Jobs.Result later. Without a
-// deadline on ctx, the wait is bounded by the task type's server timeout
-// plus two minutes.
+// and deletes the job it made (best effort, on a fresh context bounded to
+// 15 seconds; see KeepJobOnError) and returns a *StepError that names the
+// step and still matches the underlying sentinel. When ctx ends (a
+// cancelled request, a shutting-down service), Detect returns at once: the
+// removal goes on in the background, StepError.Cleanup matches
+// ErrCleanupPending, DetectOptions.OnCleanup hears the outcome, and
+// Client.Close waits for it. A job that completed is never removed: when
+// its result cannot be fetched, the *StepError (step "result") carries the
+// job in its Job field, for Jobs.Result later. Without a deadline on ctx,
+// the wait is bounded by the task type's server timeout plus two minutes.
 func (c *Client) Detect(ctx context.Context, task TaskType, path string, opts *DetectOptions, copts ...CallOption) (*Detection, error) {
 	if err := checkDetect(ctx, task, opts); err != nil {
 		return nil, err
@@ -271,6 +298,9 @@ func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *
 	if opts != nil {
 		o = *opts
 	}
+	if _, err := c.waitOptions(o.Wait); err != nil {
+		return nil, err
+	}
 	srcs := []*source{orig}
 	params, err := faceParameters(task, orig, o)
 	if err != nil {
@@ -290,7 +320,7 @@ func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *
 	req := &JobRequest{TaskType: task, Parameters: params}
 	for _, s := range srcs {
 		if !task.Accepts(s.contentType) {
-			return nil, fmt.Errorf("%w: %v accepts %s, not %s (%q)", ErrUnsupportedMediaType, task, strings.Join(task.MIMETypes, ", "), s.contentType, s.name)
+			return nil, fmt.Errorf("%w: %v accepts %s, not %s (%q)", ErrUnsupportedMediaType, task, strings.Join(task.mimeTypes(), ", "), s.contentType, s.name)
 		}
 		req.Inputs = append(req.Inputs, Input{Slot: s.slot, FileName: s.name, ContentType: s.contentType, Size: s.size})
 	}
@@ -305,33 +335,45 @@ func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *
 	if o.OnCreated != nil {
 		o.OnCreated(job)
 	}
-	fail := func(step string, err error, finalized bool) (*Detection, error) {
-		se := &StepError{Step: step, JobID: job.ID, Err: err}
+	fail := func(step, slot string, err error, finalized bool) (*Detection, error) {
+		se := &StepError{Step: step, Slot: slot, JobID: job.ID, Err: err}
 		if !o.KeepJobOnError {
-			se.Cleanup = c.removeJob(ctx, job.ID, finalized, cs)
+			se.Cleanup = c.cleanupJob(ctx, job.ID, finalized, cs, o.OnCleanup)
 			se.Removed = se.Cleanup == nil
 		}
 		return nil, se
 	}
 
-	if step, err := c.uploadAll(ctx, created, srcs, cs); err != nil {
-		return fail(step, err, false)
+	if slot, err := c.uploadAll(ctx, created, srcs, cs, o.OnUploadProgress); err != nil {
+		return fail(StepUpload, slot, err, false)
 	}
-	if _, err := c.Jobs.job(ctx, http.MethodPost, job.ID, "/finalize", cs); err != nil {
+	fin, err := c.Jobs.job(ctx, http.MethodPost, job.ID, "/finalize", cs)
+	if err != nil {
 		// A finalize whose answer was cut reached the server: the job is
 		// queued, so wait for it rather than remove it.
 		var lost *answerLostError
 		if !errors.As(err, &lost) {
-			return fail(StepFinalize, err, false)
+			return fail(StepFinalize, "", err, false)
 		}
 	}
+	if o.OnFinalized != nil {
+		o.OnFinalized(finalizedJob(job, fin))
+	}
+	return c.finish(ctx, task, job.ID, o.Wait, cs, func(step string, err error, finalized bool) (*Detection, error) {
+		return fail(step, "", err, finalized)
+	})
+}
+
+// finish waits for a finalized job and fetches its result: the end of
+// Detect and of Resume. fail handles a failed step.
+func (c *Client) finish(ctx context.Context, task TaskType, id string, wait *WaitOptions, cs *callSettings, fail func(step string, err error, finalized bool) (*Detection, error)) (*Detection, error) {
 	waitCtx := ctx
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		waitCtx, cancel = context.WithTimeout(ctx, task.Timeout+waitMargin)
 		defer cancel()
 	}
-	done, err := c.Jobs.wait(waitCtx, job.ID, o.Wait, cs)
+	done, err := c.Jobs.wait(waitCtx, id, wait, cs)
 	if err != nil {
 		var je *JobError
 		return fail(StepWait, err, !errors.As(err, &je))
@@ -343,6 +385,24 @@ func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *
 		return nil, &StepError{Step: StepResult, JobID: done.ID, Job: done, Err: err}
 	}
 	return &Detection{Job: done, Result: res}, nil
+}
+
+// finalizedJob is the job as finalize left it: finalize answers with a
+// short document (id, status, message), so the fields it lacks come from
+// the job as created.
+func finalizedJob(created, fin *Job) *Job {
+	j := *created
+	j.Status, j.RawStatus = StatusQueued, "" // what finalize does, when its answer was lost
+	if fin != nil {
+		if fin.Status != "" {
+			j.Status, j.RawStatus = fin.Status, fin.RawStatus
+		}
+		if !fin.UpdatedAt.IsZero() {
+			j.UpdatedAt = fin.UpdatedAt
+		}
+		j.Message = fin.Message
+	}
+	return &j
 }
 
 // faceParameters checks the face intelligence rules and builds the task
@@ -381,38 +441,22 @@ func faceParameters(task TaskType, orig *source, o DetectOptions) (map[string]an
 }
 
 // uploadAll uploads every source to its slot's URL, concurrently. The first
-// failure cancels the others; it returns the failed step's name.
-func (c *Client) uploadAll(ctx context.Context, created *CreatedJob, srcs []*source, cs *callSettings) (string, error) {
+// failure cancels the others; it returns the failed input's slot.
+func (c *Client) uploadAll(ctx context.Context, created *CreatedJob, srcs []*source, cs *callSettings, onProgress func(slot string, sent, total int64)) (string, error) {
 	uploads := make([]Upload, len(srcs))
 	for i, s := range srcs {
 		u, ok := created.Upload(s.slot)
 		if !ok {
-			return StepUpload + " " + s.slot, fmt.Errorf("authenta: the server gave no upload URL for slot %q", s.slot)
+			return s.slot, fmt.Errorf("authenta: the server gave no upload URL for slot %q", s.slot)
 		}
 		uploads[i] = u
 	}
 	i, err := firstFailure(ctx, len(srcs), func(ctx context.Context, i int) error {
 		s := srcs[i]
-		return c.Jobs.upload(ctx, uploads[i], s.r, s.size, s.contentType, cs)
+		return c.Jobs.uploadWith(ctx, uploads[i], s.r, s.size, s.contentType, cs, newProgress(onProgress, s.slot, s.size))
 	})
 	if err != nil {
-		return StepUpload + " " + srcs[i].slot, err
+		return srcs[i].slot, err
 	}
 	return "", nil
-}
-
-// removeJob removes a job after a failed Detect, on a fresh context that
-// outlives the caller's cancellation but not by long: a finalized job is
-// cancelled first (it may be queued), then deleted.
-func (c *Client) removeJob(ctx context.Context, id string, finalized bool, cs *callSettings) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
-	defer cancel()
-	if finalized {
-		_, _ = c.Jobs.job(ctx, http.MethodPost, id, "/cancel", cs) // a 409 means it is past cancelling; delete may still work
-	}
-	err := c.Jobs.delete(ctx, id, cs)
-	if errors.Is(err, ErrJobNotFound) {
-		return nil
-	}
-	return err
 }

@@ -371,13 +371,13 @@ func TestDetectFailures(t *testing.T) {
 			authenta.AIImageDetection, nil, "create", "authenta: create: ", []error{authenta.ErrUnsupportedMediaType}, 400, false, false, "",
 			map[string]int{"POST /api/v1/jobs": 1, "DELETE /api/v1/jobs/7": 0}},
 		{"upload original 403", platform{upload: map[string]httpmock.Responder{"original": s3Denied}},
-			authenta.AIImageDetection, nil, "upload original", "authenta: upload original:", nil, 403, true, false, "7",
+			authenta.AIImageDetection, nil, "upload", "authenta: upload original:", nil, 403, true, false, "7",
 			map[string]int{"PUT /in/original": 1, "POST /api/v1/jobs/7/finalize": 0, "POST /api/v1/jobs/7/cancel": 0, "DELETE /api/v1/jobs/7": 1}},
 		{"upload reference 403", platform{upload: map[string]httpmock.Responder{"reference": s3Denied}},
-			authenta.FaceIntelligence, fiOpts, "upload reference", "authenta: upload reference:", nil, 403, true, false, "7",
+			authenta.FaceIntelligence, fiOpts, "upload", "authenta: upload reference:", nil, 403, true, false, "7",
 			map[string]int{"PUT /in/reference": 1, "POST /api/v1/jobs/7/finalize": 0, "DELETE /api/v1/jobs/7": 1}},
 		{"no upload URL for the reference", platform{created: jsonResponder(200, `{"job":{"id":"7"},"inputs":[{"slotName":"original","uploadUrl":"`+testBucket+`/in/original"}]}`)},
-			authenta.FaceIntelligence, fiOpts, "upload reference", "authenta: upload reference:", nil, 0, true, false, "7",
+			authenta.FaceIntelligence, fiOpts, "upload", "authenta: upload reference:", nil, 0, true, false, "7",
 			map[string]int{"PUT /in/original": 0, "POST /api/v1/jobs/7/finalize": 0, "DELETE /api/v1/jobs/7": 1}},
 		{"finalize 402", platform{finalize: jsonResponder(402, `{"code":"INSUFFICIENT_BALANCE","message":"top up"}`)},
 			authenta.AIImageDetection, nil, "finalize", "authenta: finalize:", []error{authenta.ErrInsufficientBalance}, 402, true, false, "7",
@@ -447,11 +447,15 @@ func TestDetectFailures(t *testing.T) {
 			for call, n := range tt.want {
 				assert.Equal(t, n, countCalls(&log, call), call)
 			}
-			// Cleanup comes last.
-			got := calls(&log)
-			for i, call := range got {
-				if call == "DELETE /api/v1/jobs/7" {
-					assert.Equal(t, len(got)-1, i, "DELETE is the last request: %v", got)
+			// Cleanup comes last: a request logged after it can only be
+			// an upload the failure cancelled, which httpmock may still
+			// hand to its responder afterwards.
+			seen := log.list()
+			for i, r := range seen {
+				if r.Method+" "+r.URL.Path == "DELETE /api/v1/jobs/7" {
+					for _, later := range seen[i+1:] {
+						assert.Error(t, later.CtxErr, "DELETE is the last live request: %v", calls(&log))
+					}
 				}
 			}
 		})
@@ -493,13 +497,20 @@ func TestDetectCancelledWhileWaiting(t *testing.T) {
 			var log reqLog
 			platform{polls: []httpmock.Responder{jobJSON("queued"), poll}}.register(mock, &log)
 			c, _ := fakeClient(t, mock)
-			d, err := c.Detect(ctx, authenta.AIImageDetection, f.photo, &authenta.DetectOptions{Wait: fastWait})
+			cleaned := make(chan error, 1)
+			d, err := c.Detect(ctx, authenta.AIImageDetection, f.photo, &authenta.DetectOptions{Wait: fastWait,
+				OnCleanup: func(_ string, err error) { cleaned <- err }})
 			require.ErrorIs(t, err, tt.want)
 			assert.Nil(t, d)
 			var se *authenta.StepError
 			require.ErrorAs(t, err, &se)
-			assert.Equal(t, "wait", se.Step)
-			assert.True(t, se.Removed)
+			assert.Equal(t, authenta.StepWait, se.Step)
+			// The caller has gone: the removal runs in the background.
+			assert.False(t, se.Removed)
+			assert.ErrorIs(t, se.Cleanup, authenta.ErrCleanupPending)
+			assert.Contains(t, err.Error(), "job 7 being removed in the background")
+			require.NoError(t, <-cleaned)
+			require.NoError(t, c.Close(t.Context()))
 			mu.Lock()
 			at := cancelledAt
 			mu.Unlock()
@@ -529,6 +540,7 @@ func TestDetectWaitDeadline(t *testing.T) {
 	_, err := c.Detect(ctx, authenta.AIImageDetection, f.photo, &authenta.DetectOptions{Wait: fastWait})
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Less(t, time.Since(start), 2*time.Second)
+	require.NoError(t, c.Close(t.Context())) // waits for the background removal
 	assert.Equal(t, 1, countCalls(&log, "POST /api/v1/jobs/7/cancel"))
 	assert.Equal(t, 1, countCalls(&log, "DELETE /api/v1/jobs/7"))
 }

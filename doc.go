@@ -88,6 +88,45 @@
 // after WithReadIdleTimeout. Decoding is bounded by a budget proportional
 // to the body's size.
 //
+// # Using the SDK inside a service
+//
+// Make one Client at start-up and share it. What changes per request goes
+// in call options, the trailing arguments of every JobsService method,
+// Detect, DetectReader and Resume; they never change the Client:
+// WithCallHeader (an extra header on the call's API requests, e.g. the
+// inbound X-Request-Id; never on presigned storage URLs; Authorization and
+// CR/LF are refused before anything is sent), WithCallRetries (this call's
+// retries), WithCallTimeout (bounds the whole call, retries and waits
+// included) and WithResponseInfo (status, request id, attempts and
+// duration, filled on success and on failure).
+//
+// Client options for services: WithMiddleware wraps every HTTP attempt,
+// API and storage, below the retries and above authentication, so that no
+// middleware sees the key (examples/otel traces with it, in a module of its
+// own: the SDK does not depend on OpenTelemetry); WithWaitOptions sets the
+// default polling of every wait; WithRateLimit limits API requests across
+// goroutines, counting each attempt, retries included.
+//
+// When a caller's context ends, Detect returns at once: the removal of the
+// job it created goes on in the background, bounded to 15 seconds
+// (StepError.Cleanup matches ErrCleanupPending; DetectOptions.OnCleanup
+// hears the outcome). Client.Close waits for those removals; after Close, a
+// cancelled Detect removes its job before returning, so no goroutine of
+// the SDK outlives the Client. Call Close at shutdown, after the server has
+// stopped taking requests.
+//
+// For batch work, DetectOptions.OnUploadProgress reports upload progress,
+// OnFinalized says when a job is queued, and Client.Resume finishes a job
+// that another process created.
+//
+// A service that wraps the SDK can be tested three ways: against package
+// authentatest (Server.Client polls at millisecond scale); with a scripted
+// http.RoundTripper such as httpmock under WithHTTPClient; or behind an
+// interface of its own, with a fake that returns what the SDK would:
+// NewAPIError builds errors that match the same sentinels as the SDK's own
+// (so does a hand-built &APIError{StatusCode: 404}), and ParseResult builds
+// results.
+//
 // # Testing
 //
 // Package authentatest runs an in-process fake of the platform for tests

@@ -31,12 +31,15 @@ var (
 
 // errScope tells which kind of endpoint answered: a 404 means "job not
 // found" only when a jobs endpoint says it, not when a presigned storage
-// URL has expired.
+// URL has expired. The zero value is the jobs scope, so that an APIError
+// built by hand (&APIError{StatusCode: 404}, or NewAPIError) matches the
+// sentinels as a jobs endpoint's error does; the SDK marks the errors of
+// other endpoints and of storage explicitly.
 type errScope uint8
 
 const (
-	scopeAPI     errScope = iota // platform endpoints other than jobs
-	scopeJobs                    // /api/v1/jobs...
+	scopeJobs    errScope = iota // /api/v1/jobs..., and errors built outside the SDK
+	scopeAPI                     // platform endpoints other than jobs
 	scopeStorage                 // presigned upload and download URLs
 	scopeFaces                   // the face-indexing endpoints
 )

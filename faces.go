@@ -261,7 +261,7 @@ func (s *FacesService) WaitEnrolled(ctx context.Context, subjectID string, wait 
 	if err := checkSubjectID(subjectID); err != nil {
 		return nil, err
 	}
-	o, err := wait.normalized()
+	o, err := s.c.waitOptions(wait)
 	if err != nil {
 		return nil, err
 	}

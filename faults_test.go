@@ -198,7 +198,11 @@ func TestConcurrentDetectsReuseConnections(t *testing.T) {
 	dials, reused, fresh := stats.dials.Load(), stats.reused.Load(), stats.fresh.Load()
 	t.Logf("%d detections in %v: %d requests, %d dials, %d on reused connections, %d on new ones",
 		calls, elapsed.Round(time.Millisecond), perCall*calls, dials, reused, fresh)
-	assert.LessOrEqual(t, dials, int64(2*connsPerHost), "connections dialled")
+	// Two hosts, connsPerHost each. Under heavy load the transport now and
+	// then replaces a connection it found closed (seen once: 129 of 128), so
+	// a little slack; the reuse bound below is what fails if connections
+	// are not reused.
+	assert.LessOrEqual(t, dials, int64(2*connsPerHost+connsPerHost/8), "connections dialled")
 	assert.Equal(t, int64(perCall*calls), reused+fresh, "one connection per request")
 	assert.GreaterOrEqual(t, reused, int64(perCall*calls-2*connsPerHost), "requests on reused connections")
 }

@@ -226,7 +226,7 @@ func newCreateBody(req *JobRequest) (*wireCreateReq, error) {
 		case in.Size <= 0:
 			return nil, fmt.Errorf("%w: input %q: size must be positive, got %d", ErrInvalidArgument, in.Slot, in.Size)
 		case !t.Accepts(in.ContentType):
-			return nil, fmt.Errorf("%w: input %q: %s does not accept %q (accepts %s)", ErrUnsupportedMediaType, in.Slot, t, in.ContentType, strings.Join(t.MIMETypes, ", "))
+			return nil, fmt.Errorf("%w: input %q: %s does not accept %q (accepts %s)", ErrUnsupportedMediaType, in.Slot, t, in.ContentType, strings.Join(t.mimeTypes(), ", "))
 		}
 		seen[in.Slot] = true
 		body.Inputs = append(body.Inputs, wireInputReq{SlotName: in.Slot, ContentType: in.ContentType, FileName: in.FileName, SizeBytes: in.Size})

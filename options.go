@@ -31,6 +31,10 @@ type settings struct {
 	noEnvironment  bool
 	facesPath      string // the face-indexing prefix (WithFacesPath)
 	keySet, urlSet bool
+
+	middleware []Middleware  // WithMiddleware, outermost first
+	wait       WaitOptions   // WithWaitOptions: the default of every wait
+	rate       *rateSettings // WithRateLimit; nil: no limit
 }
 
 func defaultSettings() settings {

@@ -31,10 +31,11 @@ func (t TaskType) String() string {
 
 // Accepts reports whether the task type takes input of the given content
 // type. Parameters such as "; charset=" are ignored and the comparison is
-// case-insensitive.
+// case-insensitive. For the platform's task types it consults the SDK's
+// own table, not t.MIMETypes, which is the caller's copy.
 func (t TaskType) Accepts(contentType string) bool {
 	ct := canonicalMIME(contentType)
-	return slices.Contains(t.MIMETypes, ct)
+	return slices.Contains(t.mimeTypes(), ct)
 }
 
 const (
@@ -49,37 +50,55 @@ const (
 	mimePDF  = "application/pdf"
 )
 
-var (
-	imageTypes = []string{mimeJPEG, mimePNG}
-	audioTypes = []string{mimeMP3, mimeWAV, mimeM4A}
-	videoTypes = []string{mimeMP4, mimeMOV, mimeWebM}
-)
+// taskTable is the SDK's own copy of the platform's task types. Its
+// MIMETypes slices are never handed out: the exported variables,
+// TaskTypes and ParseTaskType give copies, and the SDK's checks (Accepts,
+// Create, Detect) read this table, so that a caller writing into
+// AIImageDetection.MIMETypes changes nothing else.
+var taskTable = [...]TaskType{
+	{1, "ai-image-detection", "AC-1", "AI Image Detector", []string{mimeJPEG, mimePNG}, 5 * time.Minute},
+	{2, "ai-audio-detection", "AF-1", "AI Audio Detector", []string{mimeMP3, mimeWAV, mimeM4A}, 10 * time.Minute},
+	{3, "ai-video-detection", "VF-1", "AI Video Detector", []string{mimeMP4, mimeMOV}, 10 * time.Minute},
+	{4, "faceswap-detection", "DF-1", "Face Swap Detection", []string{mimeMP4, mimeMOV, mimeWebM}, 30 * time.Minute},
+	{5, "image-forgery-detection", "FD-1", "Image Forgery Detection", []string{mimeJPEG, mimePNG}, 5 * time.Minute},
+	{6, "document-intelligence", "DI-1", "Document Intelligence", []string{mimeJPEG, mimePNG, mimePDF}, 5 * time.Minute},
+	{7, "face-liveness-detection", "FL-1", "Face Liveness Detection", []string{mimeJPEG, mimePNG}, 10 * time.Minute},
+	{8, "face-intelligence", "FI-1", "Face Intelligence", []string{mimeJPEG, mimePNG, mimeMP4, mimeWebM, mimeMOV}, 10 * time.Minute},
+	{9, "face-embedding", "FE-1", "Face Embedding", []string{mimeJPEG, mimePNG}, 10 * time.Minute},
+	{10, "audio-splitter", "AS-1", "Audio Splitter", []string{mimeMP3, mimeWAV, mimeM4A}, 10 * time.Minute},
+	{11, "ekyc-deepfake", "ED-1", "EKYC Deepfakes", []string{mimeMP4, mimeMOV, mimeWebM}, 10 * time.Minute},
+}
 
-// The platform's task types (wire reference §1.13).
+// taskCopy returns entry i of the table with its own MIMETypes.
+func taskCopy(i int) TaskType {
+	t := taskTable[i]
+	t.MIMETypes = slices.Clone(t.MIMETypes)
+	return t
+}
+
+// The platform's task types (wire reference §1.13). Each holds its own
+// copy of its MIMETypes: changing one changes neither another task type
+// nor what the SDK accepts.
 var (
-	AIImageDetection      = TaskType{1, "ai-image-detection", "AC-1", "AI Image Detector", imageTypes, 5 * time.Minute}
-	AIAudioDetection      = TaskType{2, "ai-audio-detection", "AF-1", "AI Audio Detector", audioTypes, 10 * time.Minute}
-	AIVideoDetection      = TaskType{3, "ai-video-detection", "VF-1", "AI Video Detector", []string{mimeMP4, mimeMOV}, 10 * time.Minute}
-	FaceSwapDetection     = TaskType{4, "faceswap-detection", "DF-1", "Face Swap Detection", videoTypes, 30 * time.Minute}
-	ImageForgeryDetection = TaskType{5, "image-forgery-detection", "FD-1", "Image Forgery Detection", imageTypes, 5 * time.Minute}
-	DocumentIntelligence  = TaskType{6, "document-intelligence", "DI-1", "Document Intelligence", []string{mimeJPEG, mimePNG, mimePDF}, 5 * time.Minute}
-	FaceLivenessDetection = TaskType{7, "face-liveness-detection", "FL-1", "Face Liveness Detection", imageTypes, 10 * time.Minute}
-	FaceIntelligence      = TaskType{8, "face-intelligence", "FI-1", "Face Intelligence", []string{mimeJPEG, mimePNG, mimeMP4, mimeWebM, mimeMOV}, 10 * time.Minute}
-	FaceEmbedding         = TaskType{9, "face-embedding", "FE-1", "Face Embedding", imageTypes, 10 * time.Minute}
-	AudioSplitter         = TaskType{10, "audio-splitter", "AS-1", "Audio Splitter", audioTypes, 10 * time.Minute}
-	EKYCDeepfake          = TaskType{11, "ekyc-deepfake", "ED-1", "EKYC Deepfakes", videoTypes, 10 * time.Minute}
+	AIImageDetection      = taskCopy(0)
+	AIAudioDetection      = taskCopy(1)
+	AIVideoDetection      = taskCopy(2)
+	FaceSwapDetection     = taskCopy(3)
+	ImageForgeryDetection = taskCopy(4)
+	DocumentIntelligence  = taskCopy(5)
+	FaceLivenessDetection = taskCopy(6)
+	FaceIntelligence      = taskCopy(7)
+	FaceEmbedding         = taskCopy(8)
+	AudioSplitter         = taskCopy(9)
+	EKYCDeepfake          = taskCopy(10)
 )
 
 // TaskTypes returns every task type, ordered by ID. The slice and its
 // MIMETypes are copies: changing them does not change the package's table.
 func TaskTypes() []TaskType {
-	all := []TaskType{
-		AIImageDetection, AIAudioDetection, AIVideoDetection, FaceSwapDetection,
-		ImageForgeryDetection, DocumentIntelligence, FaceLivenessDetection,
-		FaceIntelligence, FaceEmbedding, AudioSplitter, EKYCDeepfake,
-	}
+	all := make([]TaskType, len(taskTable))
 	for i := range all {
-		all[i].MIMETypes = slices.Clone(all[i].MIMETypes)
+		all[i] = taskCopy(i)
 	}
 	return all
 }
@@ -92,9 +111,9 @@ func ParseTaskType(s string) (TaskType, error) {
 	k := strings.TrimSpace(s)
 	if k != "" {
 		id, idErr := strconv.Atoi(k)
-		for _, t := range TaskTypes() {
+		for i, t := range taskTable {
 			if (idErr == nil && id == t.ID) || strings.EqualFold(k, t.Slug) || strings.EqualFold(k, t.Model) {
-				return t, nil
+				return taskCopy(i), nil
 			}
 		}
 	}
@@ -104,12 +123,28 @@ func ParseTaskType(s string) (TaskType, error) {
 // known reports whether t is one of the platform's task types, with the
 // values of the table (a zero or hand-made TaskType is not).
 func (t TaskType) known() bool {
-	for _, k := range TaskTypes() {
-		if k.ID == t.ID && k.Slug == t.Slug {
-			return true
+	_, ok := t.entry()
+	return ok
+}
+
+// entry returns the SDK's own table entry for t, if t is one of the
+// platform's task types.
+func (t TaskType) entry() (*TaskType, bool) {
+	for i := range taskTable {
+		if k := &taskTable[i]; k.ID == t.ID && k.Slug == t.Slug {
+			return k, true
 		}
 	}
-	return false
+	return nil, false
+}
+
+// mimeTypes returns the content types t accepts: the SDK's own list for a
+// platform task type, whatever was written into t.MIMETypes since.
+func (t TaskType) mimeTypes() []string {
+	if k, ok := t.entry(); ok {
+		return k.MIMETypes
+	}
+	return t.MIMETypes
 }
 
 // mediaTypes maps file extensions to the content type sent on the wire.

@@ -39,6 +39,9 @@ func (t *sdkTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		start = time.Now()
 	}
 	resp, err := t.base.RoundTrip(r)
+	if resp != nil && st != nil {
+		st.Saw(resp.StatusCode, responseRequestID(resp.Header)) // for ResponseInfo when the call then fails
+	}
 	switch {
 	case err != nil:
 		if wrote != nil && !wrote.Load() {

@@ -43,6 +43,11 @@ func (s *JobsService) Upload(ctx context.Context, u Upload, body io.Reader, size
 }
 
 func (s *JobsService) upload(ctx context.Context, u Upload, body io.Reader, size int64, contentType string, cs *callSettings) error {
+	return s.uploadWith(ctx, u, body, size, contentType, cs, nil)
+}
+
+// uploadWith is upload, reporting each attempt's progress to prog (nil: none).
+func (s *JobsService) uploadWith(ctx context.Context, u Upload, body io.Reader, size int64, contentType string, cs *callSettings, prog *progress) error {
 	target, err := checkUpload(u, body, size, contentType)
 	if err != nil {
 		return err
@@ -50,7 +55,7 @@ func (s *JobsService) upload(ctx context.Context, u Upload, body io.Reader, size
 	if !u.ExpiresAt.IsZero() && !s.c.clock.Now().Before(u.ExpiresAt) {
 		return fmt.Errorf("%w: slot %q expired at %s; create the job again", ErrUploadURLExpired, u.Slot, u.ExpiresAt.Format("2006-01-02T15:04:05Z07:00"))
 	}
-	return s.c.putPresigned(ctx, target, http.Header{"Content-Type": {contentType}}, body, size, "upload "+u.Slot, cs)
+	return s.c.putPresignedWith(ctx, target, http.Header{"Content-Type": {contentType}}, body, size, "upload "+u.Slot, cs, prog)
 }
 
 // putPresigned streams size bytes of body to a presigned URL with a PUT:
@@ -62,6 +67,12 @@ func (s *JobsService) upload(ctx context.Context, u Upload, body io.Reader, size
 // retry; any other reader is sent once, without retries, and must hold at
 // least size bytes. what names the upload in errors about the body.
 func (c *Client) putPresigned(ctx context.Context, target string, header http.Header, body io.Reader, size int64, what string, cs *callSettings) error {
+	return c.putPresignedWith(ctx, target, header, body, size, what, cs, nil)
+}
+
+// putPresignedWith is putPresigned, reporting each attempt's progress to
+// prog (nil: none).
+func (c *Client) putPresignedWith(ctx context.Context, target string, header http.Header, body io.Reader, size int64, what string, cs *callSettings, prog *progress) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, target, nil)
 	if err != nil {
 		return fmt.Errorf("%w: upload URL: %s", ErrInvalidArgument, redactURLs(err.Error()))
@@ -82,7 +93,8 @@ func (c *Client) putPresigned(ctx context.Context, target string, header http.He
 		pumps []*pumpBody
 	)
 	wrap := func(r io.Reader) io.ReadCloser {
-		er := &exactReader{r: r, left: size}
+		// Each body is one attempt: progress restarts from 0.
+		er := prog.reader(&exactReader{r: r, left: size})
 		if !pump {
 			return io.NopCloser(er)
 		}
@@ -104,6 +116,7 @@ func (c *Client) putPresigned(ctx context.Context, target string, header http.He
 	switch {
 	case size == 0:
 		req.Body = http.NoBody
+		prog.reader(nil) // reports the total, 0
 	case ra != nil:
 		req.GetBody = func() (io.ReadCloser, error) {
 			return wrap(io.NewSectionReader(ra, off, size)), nil

@@ -10,7 +10,8 @@ import (
 	"time"
 )
 
-// WaitOptions tunes Wait.
+// WaitOptions tunes Wait. Zero fields take the client's defaults (see
+// WithWaitOptions), then the package's.
 type WaitOptions struct {
 	MinInterval time.Duration // first poll delay; default 500ms (or MaxInterval, if lower)
 	MaxInterval time.Duration // cap on the delay between polls; default 5s (or MinInterval, if higher)
@@ -87,7 +88,7 @@ func (s *JobsService) Wait(ctx context.Context, id string, opts *WaitOptions, co
 }
 
 func (s *JobsService) wait(ctx context.Context, id string, opts *WaitOptions, cs *callSettings) (*Job, error) {
-	o, err := opts.normalized()
+	o, err := s.c.waitOptions(opts)
 	if err != nil {
 		return nil, err
 	}

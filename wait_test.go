@@ -255,13 +255,16 @@ func TestWaitContextDeadline(t *testing.T) {
 			mock.RegisterResponder(http.MethodGet, jobURL("7", ""), jobJSON("processing"))
 			c := newClient(t, mock)
 			start := time.Now()
-			ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+			// A deadline long enough for a first 1 ms poll under -race on a
+			// loaded machine, and well below the 2 s interval, which Wait
+			// must not sleep through.
+			ctx, cancel := context.WithTimeout(t.Context(), 250*time.Millisecond)
 			defer cancel()
 			job, err := c.Jobs.Wait(ctx, "7", tt.opts)
 			elapsed := time.Since(start)
 			require.ErrorIs(t, err, context.DeadlineExceeded)
-			assert.GreaterOrEqual(t, elapsed, 45*time.Millisecond, "not before the deadline")
-			assert.Less(t, elapsed, 500*time.Millisecond, "ends promptly at the deadline")
+			assert.GreaterOrEqual(t, elapsed, 240*time.Millisecond, "not before the deadline")
+			assert.Less(t, elapsed, 1500*time.Millisecond, "ends at the deadline, not after the 2 s interval")
 			if tt.polls {
 				require.NotNil(t, job, "the last job seen")
 				assert.Equal(t, authenta.StatusProcessing, job.Status)

@@ -178,7 +178,8 @@ func TestDetectUploadFailureRemovesTheJob(t *testing.T) {
 				&authenta.DetectOptions{Wait: fastWait})
 			require.Error(t, err)
 			se := stepError(t, err)
-			assert.Equal(t, "upload original", se.Step)
+			assert.Equal(t, authenta.StepUpload, se.Step)
+			assert.Equal(t, authenta.SlotOriginal, se.Slot)
 			assert.True(t, se.Removed)
 			if tt.status != 0 {
 				var ae *authenta.APIError
@@ -203,7 +204,8 @@ func TestDetectUploadFailureRemovesTheJob(t *testing.T) {
 			&authenta.DetectOptions{Reference: writeFile(t, "r.jpg", []byte("referen")), Checks: authenta.FaceChecks{Similarity: true}, Wait: fastWait})
 		require.Error(t, err)
 		se := stepError(t, err)
-		assert.Contains(t, []string{"upload original", "upload reference"}, se.Step)
+		assert.Equal(t, authenta.StepUpload, se.Step)
+		assert.Contains(t, []string{authenta.SlotOriginal, authenta.SlotReference}, se.Slot)
 		assert.True(t, se.Removed)
 		assert.Zero(t, srv.Count(authentatest.RouteFinalize))
 	})

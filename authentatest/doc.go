@@ -15,8 +15,10 @@
 // In a test, NewServer starts a server and closes it when the test ends;
 // Server.Client returns an *authenta.Client wired to it (the default key,
 // the API URL, the server's HTTP client, retries that wait 1ms to 10ms
-// rather than seconds). Options given to Client are applied after those,
-// so they override them:
+// rather than seconds, and waits that poll every 1ms to 5ms rather than
+// from 500ms, so that code that waits for jobs tests fast without wait
+// settings of its own). The client is closed when the test ends. Options
+// given to Client are applied after those, so they override them:
 //
 //	srv := authentatest.NewServer(t)
 //	c := srv.Client()                                    // fails the test on error
@@ -104,7 +106,10 @@
 //
 // # Assertions
 //
-// Every request is recorded (Server.Requests, RequestsTo, Count): host,
+// Requests are recorded (Server.Requests, RequestsTo; the last
+// DefaultRecordLimit of them, see WithRecordLimit and Server.Dropped, so
+// that a long test's memory stays bounded; Count and CountJob count every
+// request): host,
 // method, path, query, route, job id, headers without the Authorization
 // header (HadAuth and AuthValid say what it was), content length, transfer
 // encoding, body size and the status answered. Server.Job and Server.Jobs

@@ -40,6 +40,7 @@ type config struct {
 	latency        map[Route]time.Duration
 	embeddingStyle EmbeddingStyle
 	reverseInputs  bool
+	recordLimit    int // WithRecordLimit; 0: DefaultRecordLimit
 	faces          faceConfig
 }
 

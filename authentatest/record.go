@@ -2,10 +2,10 @@ package authentatest
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"time"
 )
 
@@ -48,12 +48,78 @@ type Request struct {
 	Duration time.Duration // from the request's arrival to its answer
 }
 
-// Requests returns a copy of every request recorded so far, in arrival
-// order.
+// DefaultRecordLimit is how many requests a Server keeps by default (see
+// WithRecordLimit).
+const DefaultRecordLimit = 10000
+
+// WithRecordLimit bounds the request record to the last n requests (default
+// DefaultRecordLimit), so that a long test's memory does not grow with its
+// request count: older records are dropped, and Dropped counts them.
+// Count and CountJob count every request, dropped or kept. n must be at
+// least 1.
+func WithRecordLimit(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("authentatest: record limit %d: need at least 1", n)
+		}
+		c.recordLimit = n
+		return nil
+	}
+}
+
+// recorder keeps the last requests in a ring, and counts every request by
+// route and by route and job.
+type recorder struct {
+	limit   int
+	ring    []Request // len <= limit; once full, head is the oldest
+	head    int
+	dropped int
+	counts  map[Route]int
+	jobs    map[routeJob]int
+}
+
+type routeJob struct {
+	route Route
+	id    string
+}
+
+func (r *recorder) add(q Request) {
+	if r.counts == nil {
+		r.counts = make(map[Route]int)
+		r.jobs = make(map[routeJob]int)
+	}
+	r.counts[q.Route]++
+	if q.JobID != "" {
+		r.jobs[routeJob{q.Route, q.JobID}]++
+	}
+	limit := r.limit
+	if limit <= 0 {
+		limit = DefaultRecordLimit
+	}
+	if len(r.ring) < limit {
+		r.ring = append(r.ring, q)
+		return
+	}
+	r.ring[r.head] = q
+	r.head = (r.head + 1) % len(r.ring)
+	r.dropped++
+}
+
+// all calls f on the kept records, oldest first.
+func (r *recorder) all(f func(*Request)) {
+	for i := range r.ring {
+		f(&r.ring[(r.head+i)%len(r.ring)])
+	}
+}
+
+// Requests returns a copy of the requests recorded so far (the last
+// WithRecordLimit of them), in arrival order.
 func (s *Server) Requests() []Request {
 	s.recMu.Lock()
 	defer s.recMu.Unlock()
-	return slices.Clone(s.reqs)
+	out := make([]Request, 0, len(s.rec.ring))
+	s.rec.all(func(q *Request) { out = append(out, *q) })
+	return out
 }
 
 // RequestsTo returns the recorded requests to a route (RouteAll: all).
@@ -62,50 +128,61 @@ func (s *Server) RequestsTo(route Route) []Request {
 	s.recMu.Lock()
 	defer s.recMu.Unlock()
 	var out []Request
-	for _, q := range s.reqs {
+	s.rec.all(func(q *Request) {
 		if r == RouteAll || q.Route == r {
-			out = append(out, q)
+			out = append(out, *q)
 		}
-	}
+	})
 	return out
 }
 
-// Count returns how many requests to a route have been recorded
-// (RouteAll: all of them).
+// Count returns how many requests to a route the server has seen since it
+// started or since ResetRequests (RouteAll: all of them), including those
+// whose records were dropped (see WithRecordLimit).
 func (s *Server) Count(route Route) int {
 	r := mustRoute(route)
 	s.recMu.Lock()
 	defer s.recMu.Unlock()
-	if r == RouteAll {
-		return len(s.reqs)
+	if r != RouteAll {
+		return s.rec.counts[r]
 	}
 	n := 0
-	for i := range s.reqs {
-		if s.reqs[i].Route == r {
-			n++
-		}
+	for _, c := range s.rec.counts {
+		n += c
 	}
 	return n
 }
 
-// CountJob returns how many requests to a route named the job id.
+// CountJob returns how many requests to a route named the job id
+// (RouteAll: to any route), including dropped records.
 func (s *Server) CountJob(route Route, id string) int {
 	r := mustRoute(route)
 	s.recMu.Lock()
 	defer s.recMu.Unlock()
+	if r != RouteAll {
+		return s.rec.jobs[routeJob{r, id}]
+	}
 	n := 0
-	for i := range s.reqs {
-		if (r == RouteAll || s.reqs[i].Route == r) && s.reqs[i].JobID == id {
-			n++
+	for k, c := range s.rec.jobs {
+		if k.id == id {
+			n += c
 		}
 	}
 	return n
 }
 
-// ResetRequests forgets the recorded requests.
+// Dropped returns how many records the bound dropped (see
+// WithRecordLimit) since the server started or since ResetRequests.
+func (s *Server) Dropped() int {
+	s.recMu.Lock()
+	defer s.recMu.Unlock()
+	return s.rec.dropped
+}
+
+// ResetRequests forgets the recorded requests and the counts.
 func (s *Server) ResetRequests() {
 	s.recMu.Lock()
-	s.reqs = nil
+	s.rec = recorder{limit: s.cfg.recordLimit}
 	s.recMu.Unlock()
 }
 
@@ -113,7 +190,10 @@ func (s *Server) record(q *Request) {
 	s.recMu.Lock()
 	s.seq++
 	q.Seq = s.seq
-	s.reqs = append(s.reqs, *q)
+	if s.rec.limit == 0 {
+		s.rec.limit = s.cfg.recordLimit
+	}
+	s.rec.add(*q)
 	s.recMu.Unlock()
 }
 

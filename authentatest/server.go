@@ -52,7 +52,7 @@ type Server struct {
 	outcome  Outcome
 
 	recMu sync.Mutex // guards the recording
-	reqs  []Request
+	rec   recorder
 	seq   int
 }
 
@@ -170,13 +170,24 @@ func (s *Server) ClientOptions() []authenta.Option {
 		authenta.WithBaseURL(s.URL),
 		authenta.WithHTTPClient(s.httpClient),
 		authenta.WithRetryWait(time.Millisecond, 10*time.Millisecond),
+		// The fake runs a job in a few polls: poll at millisecond scale,
+		// so tests of code that waits are fast without wait settings of
+		// their own. A WithWaitOptions in opts, or a call's WaitOptions,
+		// overrides it.
+		authenta.WithWaitOptions(authenta.WaitOptions{MinInterval: time.Millisecond, MaxInterval: 5 * time.Millisecond}),
 	}
 }
 
 // NewClient returns an *authenta.Client wired to the server
-// (ClientOptions), with opts applied after, so they override.
+// (ClientOptions), with opts applied after, so they override. For a server
+// made with NewServer, the client is closed (Client.Close: its background
+// job removals waited for) when the test ends.
 func (s *Server) NewClient(opts ...authenta.Option) (*authenta.Client, error) {
-	return authenta.NewClient(append(s.ClientOptions(), opts...)...)
+	c, err := authenta.NewClient(append(s.ClientOptions(), opts...)...)
+	if err == nil && s.tb != nil {
+		s.tb.Cleanup(func() { _ = c.Close(context.Background()) })
+	}
+	return c, err
 }
 
 // Client is NewClient that cannot fail: an error fails the test the server

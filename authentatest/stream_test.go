@@ -146,19 +146,24 @@ func TestDetectContextEndsDuringWait(t *testing.T) {
 				}
 				cancel()
 			}
+			cleaned := make(chan error, 1)
 			_, err := srv.Client().DetectReader(ctx, authenta.AIImageDetection, "a.png", bytes.NewReader([]byte("png")), 3,
-				&authenta.DetectOptions{Wait: &wait})
+				&authenta.DetectOptions{Wait: &wait, OnCleanup: func(_ string, err error) { cleaned <- err }})
 			require.ErrorIs(t, err, context.Canceled)
 			se := stepError(t, err)
 			assert.Equal(t, authenta.StepWait, se.Step)
-			assert.Equal(t, tt.wantRemoved, se.Removed)
+			// The caller has gone: Detect returned at once and removes the
+			// job in the background.
+			assert.False(t, se.Removed)
+			assert.ErrorIs(t, se.Cleanup, authenta.ErrCleanupPending)
+			cerr := <-cleaned
+			assert.Equal(t, tt.wantRemoved, cerr == nil)
 			info, _ := srv.Job(se.JobID)
 			assert.Equal(t, tt.wantRemoved, info.Deleted)
 			assert.Equal(t, tt.wantStatus, info.Status)
 			assert.Equal(t, 1, srv.CountJob(authentatest.RouteCancel, se.JobID), "a finalized job is cancelled first")
 			if !tt.wantRemoved {
-				assert.ErrorIs(t, se.Cleanup, authenta.ErrConflict)
-				assert.Contains(t, err.Error(), "left on the server")
+				assert.ErrorIs(t, cerr, authenta.ErrConflict)
 			}
 		})
 	}

@@ -303,8 +303,14 @@ func (b *batch) judge(ctx context.Context, it item) {
 		jerr    error // the journal could not record the job
 	)
 	wait := b.wait
+	fb := b.bars.file(it.path, it.size)
 	opts := &authenta.DetectOptions{
 		Wait: &wait,
+		OnUploadProgress: func(slot string, sent, _ int64) {
+			if slot == authenta.SlotOriginal {
+				fb.progress(sent)
+			}
+		},
 		// With a journal, the journal decides what becomes of a job left
 		// unfinished; without one, Detect removes it.
 		KeepJobOnError: b.jr != nil,
@@ -317,7 +323,6 @@ func (b *batch) judge(ctx context.Context, it item) {
 			}
 		},
 	}
-	fb := b.bars.file(it.path, it.size)
 	d, err := b.c.Detect(fctx, it.task, it.path, opts)
 	var se *authenta.StepError
 	errors.As(err, &se)
@@ -422,7 +427,7 @@ func (b *batch) resume(ctx context.Context, it item, id string) {
 	wctx, cancel := context.WithTimeout(ctx, it.task.Timeout+2*time.Minute)
 	defer cancel()
 	wait := b.wait
-	d, err := resume(wctx, b.c, id, &wait)
+	d, err := b.c.Resume(wctx, id, &wait)
 	r := b.base(it)
 	r.JobID = id
 	switch {
@@ -431,7 +436,7 @@ func (b *batch) resume(ctx context.Context, it item, id string) {
 		b.saveEvidence(ctx, it, d, &r)
 		b.end(r, start)
 		return
-	case errors.Is(err, errNotUploaded):
+	case errors.Is(err, authenta.ErrInputsNotUploaded):
 		// Stopped during its upload: never finalized, so never charged.
 		// Replace it with a new job.
 		b.note("%s: job %s was created but its upload never finished: removing it (never finalized, so never charged) and making a new one", it.path, id)

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/phospheneai/authenta-go"
 	"github.com/phospheneai/authenta-go/authentatest"
@@ -34,7 +36,7 @@ func (a *app) connect() (*authenta.Client, func(), error) {
 			srv.Close()
 			return nil, nil, err
 		}
-		return c, srv.Close, nil
+		return c, func() { closeClient(c); srv.Close() }, nil
 	}
 	key := a.getenv(authenta.EnvAPIKey)
 	if strings.TrimSpace(key) == "" {
@@ -48,7 +50,15 @@ func (a *app) connect() (*authenta.Client, func(), error) {
 	if err != nil {
 		return nil, nil, usagef("%v", err)
 	}
-	return c, func() {}, nil
+	return c, func() { closeClient(c) }, nil
+}
+
+// closeClient waits (a little) for the removals of half-made jobs that
+// interrupted calls left running in the background.
+func closeClient(c *authenta.Client) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_ = c.Close(ctx)
 }
 
 // offlineVerdicts makes the embedded fake judge a file fake when its name

@@ -69,6 +69,11 @@ func runDetect(ctx context.Context, a *app, args []string) (int, error) {
 		bs = newBars(a.stderr, 1, fi.Size())
 	}
 	fb := bs.file(file, fi.Size())
+	opts.OnUploadProgress = func(slot string, sent, _ int64) {
+		if slot == authenta.SlotOriginal {
+			fb.progress(sent)
+		}
+	}
 	start := time.Now()
 	d, err := c.Detect(ctx, task, file, &opts)
 	var se *authenta.StepError

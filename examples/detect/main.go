@@ -12,7 +12,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,10 +27,9 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "detect:", err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(demo.Exit("detect", err, os.Stderr))
 }
 
 // report is the -json output.
@@ -50,30 +48,40 @@ type report struct {
 	RealConf    *float64         `json:"realConfidencePercent,omitempty"`
 }
 
+const usage = `usage: detect [-task T] [-json] [-timeout D] [-evidence DIR] FILE
+
+Runs FILE through an Authenta detection model and prints the verdict
+(and, with -evidence, saves the job's artifacts into DIR).
+With $AUTHENTA_API_KEY set it uses the real service; without it, the
+embedded fake platform (said on stderr). Exit status: 0 done, 1 failed,
+2 usage error.
+
+flags:
+`
+
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("detect", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	taskName := fs.String("task", "", "task type: ID, slug or model code (default: chosen from the file type)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	timeout := fs.Duration("timeout", 0, "give up after this long (default: the task's server timeout)")
 	evidence := fs.String("evidence", "", "save the job's artifacts (heatmaps, result, input) into this directory")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: detect [-task AC-1] [-json] [-evidence DIR] FILE")
+		fmt.Fprint(fs.Output(), usage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := demo.Parse(fs, args, stdout, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
-		return errors.New("need exactly one file")
+		return demo.Usagef("need exactly one file, got %d arguments", fs.NArg())
 	}
 	file := fs.Arg(0)
 	task, err := demo.TaskFor(*taskName, file)
 	if err != nil {
 		return err
 	}
-	client, done, err := demo.Connect(getenv, stdout)
+	client, done, err := demo.Connect(getenv, stderr)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/phospheneai/authenta-go"
+	"github.com/phospheneai/authenta-go/examples/internal/demo"
 )
 
 func noEnv(string) string { return "" }
@@ -35,10 +39,10 @@ func TestDetectOnTheEmbeddedFake(t *testing.T) {
 			var out, errOut bytes.Buffer
 			require.NoError(t, run(t.Context(), tc.args, noEnv, &out, &errOut), errOut.String())
 			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-			require.Len(t, lines, 1+len(tc.want), out.String())
-			assert.Contains(t, lines[0], "embedded Authenta fake", "the first line says the fake is in use")
+			require.Len(t, lines, len(tc.want), out.String())
+			assert.Contains(t, errOut.String(), "embedded Authenta fake", "stderr says the fake is in use")
 			for i, w := range tc.want {
-				assert.True(t, strings.HasPrefix(lines[i+1], w), "line %d: %q, want prefix %q", i+1, lines[i+1], w)
+				assert.True(t, strings.HasPrefix(lines[i], w), "line %d: %q, want prefix %q", i, lines[i], w)
 			}
 			assert.Contains(t, out.String(), " completed in ")
 		})
@@ -70,10 +74,13 @@ func TestDetectJSON(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
 	require.NoError(t, run(t.Context(), []string{"-json", "../testdata/photo.jpg"}, noEnv, &out, &errOut))
-	_, body, ok := strings.Cut(out.String(), "\n") // the first line names the fake
-	require.True(t, ok)
+	assert.Contains(t, errOut.String(), "embedded Authenta fake", "the banner goes to stderr")
+	// stdout is the JSON document alone, as a pipe into jq needs.
 	var r report
-	require.NoError(t, json.Unmarshal([]byte(body), &r), body)
+	dec := json.NewDecoder(&out)
+	dec.DisallowUnknownFields()
+	require.NoError(t, dec.Decode(&r))
+	require.False(t, dec.More(), "nothing after the document")
 	assert.Equal(t, "photo.jpg", r.File)
 	assert.Equal(t, "AC-1", r.Task)
 	assert.Equal(t, "completed", r.Status)
@@ -97,17 +104,38 @@ func TestDetectRefusesBadInput(t *testing.T) {
 		{"unknown task", []string{"-task", "XX-9", "../testdata/photo.jpg"}, authenta.ErrInvalidTaskType},
 		{"wrong type for the task", []string{"-task", "AC-1", "../testdata/clip.mp4"}, authenta.ErrUnsupportedMediaType},
 		{"missing file", []string{"../testdata/nope.jpg"}, authenta.ErrInvalidArgument},
-		{"no file", nil, nil},
+		{"no file", nil, demo.ErrUsage},
+		{"two files", []string{"a.jpg", "b.jpg"}, demo.ErrUsage},
+		{"unknown flag", []string{"-bogus", "a.jpg"}, demo.ErrUsage},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var out, errOut bytes.Buffer
 			err := run(t.Context(), tc.args, noEnv, &out, &errOut)
-			require.Error(t, err)
-			if tc.is != nil {
-				assert.ErrorIs(t, err, tc.is)
+			require.ErrorIs(t, err, tc.is)
+			want := 1
+			if errors.Is(err, demo.ErrUsage) {
+				want = 2
+				assert.Contains(t, errOut.String(), "usage: detect", "the usage goes to stderr")
 			}
+			assert.Equal(t, want, demo.Exit("detect", err, io.Discard), "exit status")
+			assert.NotContains(t, out.String(), "embedded", "stdout has no banner")
 		})
+	}
+}
+
+func TestDetectHelp(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"-h", "-help", "--help"} {
+		var out, errOut bytes.Buffer
+		err := run(t.Context(), []string{arg}, noEnv, &out, &errOut)
+		require.ErrorIs(t, err, flag.ErrHelp)
+		assert.Equal(t, 0, demo.Exit("detect", err, &errOut), "exit status")
+		for _, want := range []string{"usage: detect", "-task", "-json", "-timeout", "Exit status"} {
+			assert.Contains(t, out.String(), want, "full usage on stdout")
+		}
+		assert.Empty(t, errOut.String())
+		assert.NotContains(t, out.String(), "No AUTHENTA_API_KEY set", "help starts nothing")
 	}
 }

@@ -3,7 +3,7 @@
 // photo (an ID document, a profile picture) when one is given; for a video,
 // liveness and face swap.
 //
-//	go run ./examples/faceintelligence [-reference id.jpg] SELFIE
+//	go run ./examples/faceintelligence [-reference id.jpg] [-json] SELFIE
 //
 // With AUTHENTA_API_KEY set it talks to the real service; without it, it
 // starts the embedded fake platform, says so, and with no arguments uses
@@ -12,12 +12,13 @@ package main
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 
 	"github.com/phospheneai/authenta-go"
@@ -27,27 +28,55 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "faceintelligence:", err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(demo.Exit("faceintelligence", err, os.Stderr))
 }
+
+// report is the -json output.
+type report struct {
+	File            string   `json:"file"`
+	Reference       string   `json:"reference,omitempty"`
+	JobID           string   `json:"jobId"`
+	Status          string   `json:"status"`
+	IsLive          *bool    `json:"isLive,omitempty"`
+	IsDeepFake      *bool    `json:"isDeepFake,omitempty"`
+	IsSimilar       *bool    `json:"isSimilar,omitempty"`
+	SimilarityScore *float64 `json:"similarityScore,omitempty"`
+}
+
+const usage = `usage: faceintelligence [-reference REF.jpg] [-json] SELFIE
+
+Checks a selfie (image or video) with face intelligence (FI-1): liveness;
+similarity with REF when given; face swap for a video. With
+$AUTHENTA_API_KEY set it uses the real service; without it, the embedded
+fake platform (said on stderr) and, with no SELFIE, the sample files.
+Exit status: 0 done, 1 failed, 2 usage error.
+
+flags:
+`
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("faceintelligence", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	reference := fs.String("reference", "", "reference image of the same person, for the similarity check")
-	if err := fs.Parse(args); err != nil {
+	asJSON := fs.Bool("json", false, "print the result as one JSON object")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
+	if err := demo.Parse(fs, args, stdout, stderr); err != nil {
 		return err
 	}
 	selfie := fs.Arg(0)
 	switch {
 	case fs.NArg() > 1:
-		return errors.New("usage: faceintelligence [-reference REF.jpg] SELFIE")
+		fs.Usage()
+		return demo.Usagef("one selfie at a time, got %d", fs.NArg())
 	case selfie == "" && strings.TrimSpace(getenv(authenta.EnvAPIKey)) == "":
 		selfie, *reference = demo.Sample("selfie.jpg"), demo.Sample("reference.jpg")
 	case selfie == "":
-		return errors.New("usage: faceintelligence [-reference REF.jpg] SELFIE")
+		fs.Usage()
+		return demo.Usagef("need a selfie")
 	}
 
 	// The checks that fit the input: liveness always; face swap for a video;
@@ -61,7 +90,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		opts.Checks.Similarity = true
 	}
 
-	client, done, err := demo.Connect(getenv, stdout)
+	client, done, err := demo.Connect(getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -71,6 +100,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	r := d.Result
+	if *asJSON {
+		var ref string
+		if *reference != "" {
+			ref = filepath.Base(*reference)
+		}
+		return json.NewEncoder(stdout).Encode(report{
+			File: filepath.Base(selfie), Reference: ref, JobID: d.Job.ID, Status: string(d.Job.Status),
+			IsLive: r.IsLive, IsDeepFake: r.IsDeepFake, IsSimilar: r.IsSimilar, SimilarityScore: r.SimilarityScore,
+		})
+	}
 	fmt.Fprintf(stdout, "job %s: %s\n", d.Job.ID, d.Job.Status)
 	fmt.Fprintf(stdout, "verdict:    %s\n", r.Verdict())
 	if r.IsLive != nil {

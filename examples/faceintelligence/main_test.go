@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"flag"
+	"io"
 	"strings"
 	"testing"
 
@@ -9,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/phospheneai/authenta-go"
+	"github.com/phospheneai/authenta-go/examples/internal/demo"
 )
 
 func noEnv(string) string { return "" }
@@ -31,7 +35,8 @@ func TestFaceIntelligence(t *testing.T) {
 			var out, errOut bytes.Buffer
 			require.NoError(t, run(t.Context(), tc.args, noEnv, &out, &errOut), errOut.String())
 			s := out.String()
-			assert.True(t, strings.HasPrefix(s, "No AUTHENTA_API_KEY set"), s)
+			assert.True(t, strings.HasPrefix(errOut.String(), "No AUTHENTA_API_KEY set"), "the banner goes to stderr: %s", errOut.String())
+			assert.True(t, strings.HasPrefix(s, "job "), s)
 			assert.Contains(t, s, ": completed\n")
 			for _, w := range tc.want {
 				assert.Contains(t, s, w)
@@ -53,14 +58,50 @@ func TestFaceIntelligenceRules(t *testing.T) {
 		{"similarity on a video", []string{"-reference", "../testdata/reference.jpg", "../testdata/clip.mp4"}, authenta.ErrUnsupportedMediaType},
 		{"missing reference", []string{"-reference", "../testdata/nope.jpg", "../testdata/selfie.jpg"}, authenta.ErrInvalidArgument},
 		{"reference not an image", []string{"-reference", "../testdata/voice.wav", "../testdata/selfie.jpg"}, authenta.ErrUnsupportedMediaType},
+		{"two selfies", []string{"../testdata/selfie.jpg", "../testdata/selfie.jpg"}, demo.ErrUsage},
+		{"unknown flag", []string{"-x"}, demo.ErrUsage},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var out, errOut bytes.Buffer
 			err := run(t.Context(), tc.args, noEnv, &out, &errOut)
-			require.Error(t, err)
-			assert.ErrorIs(t, err, tc.is)
+			require.ErrorIs(t, err, tc.is)
+			want := 1
+			if tc.is == demo.ErrUsage {
+				want = 2
+			}
+			assert.Equal(t, want, demo.Exit("faceintelligence", err, io.Discard))
 		})
+	}
+}
+
+func TestFaceIntelligenceJSON(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	require.NoError(t, run(t.Context(), []string{"-json"}, noEnv, &out, &errOut), errOut.String())
+	var r report
+	dec := json.NewDecoder(&out)
+	dec.DisallowUnknownFields()
+	require.NoError(t, dec.Decode(&r))
+	require.False(t, dec.More())
+	assert.Equal(t, "selfie.jpg", r.File)
+	assert.Equal(t, "reference.jpg", r.Reference)
+	assert.Equal(t, "completed", r.Status)
+	require.NotNil(t, r.IsLive)
+	require.NotNil(t, r.IsSimilar)
+}
+
+func TestFaceIntelligenceHelp(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"-h", "--help"} {
+		var out, errOut bytes.Buffer
+		err := run(t.Context(), []string{arg}, noEnv, &out, &errOut)
+		require.ErrorIs(t, err, flag.ErrHelp)
+		assert.Equal(t, 0, demo.Exit("faceintelligence", err, &errOut))
+		for _, want := range []string{"usage: faceintelligence", "-reference", "-json", "Exit status"} {
+			assert.Contains(t, out.String(), want)
+		}
+		assert.Empty(t, errOut.String())
 	}
 }

@@ -2,6 +2,7 @@ package retry
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 )
 
@@ -20,6 +21,29 @@ type Request struct {
 	Buffer   int
 	body     []byte
 	attempts atomic.Int32
+
+	mu         sync.Mutex // guards the last response's status and id
+	lastStatus int
+	lastID     string
+}
+
+// Saw records the status and request id of an attempt's response (id ""
+// keeps the last one seen).
+func (r *Request) Saw(status int, requestID string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lastStatus = status
+	if requestID != "" {
+		r.lastID = requestID
+	}
+}
+
+// Last returns the status of the last response seen (0: none) and the last
+// request id a response carried.
+func (r *Request) Last() (status int, requestID string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lastStatus, r.lastID
 }
 
 // SetBody keeps the body the transport read for the request's answer.

@@ -4,24 +4,31 @@
 package demo
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/phospheneai/authenta-go"
 	"github.com/phospheneai/authenta-go/authentatest"
 )
 
 // Connect returns a client for the real service when AUTHENTA_API_KEY is
-// set; otherwise it starts the embedded fake platform and says so on the
-// first line of out. Call the returned function when done.
+// set; otherwise it starts the embedded fake platform and says so on out
+// (stderr: stdout stays for the command's output, e.g. JSON to pipe into
+// jq). Call the returned function when done: it closes the client
+// (waiting for any background cleanup) and the fake.
 func Connect(getenv func(string) string, out io.Writer, opts ...authenta.Option) (*authenta.Client, func(), error) {
 	if strings.TrimSpace(getenv(authenta.EnvAPIKey)) != "" {
 		c, err := authenta.NewClient(opts...)
-		return c, func() {}, err
+		if err != nil {
+			return nil, nil, err
+		}
+		return c, func() { closeClient(c) }, nil
 	}
 	// Keeping the uploads lets Jobs.SaveArtifacts download the inputs too.
 	srv, err := authentatest.Start(authentatest.WithJobHook(simulateFakes), authentatest.WithKeepUploads())
@@ -34,7 +41,14 @@ func Connect(getenv func(string) string, out io.Writer, opts ...authenta.Option)
 		srv.Close()
 		return nil, nil, err
 	}
-	return c, srv.Close, nil
+	return c, func() { closeClient(c); srv.Close() }, nil
+}
+
+// closeClient waits a little for the client's background job removals.
+func closeClient(c *authenta.Client) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = c.Close(ctx)
 }
 
 // simulateFakes makes the embedded fake call a file fake when its name says

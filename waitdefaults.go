@@ -1,0 +1,55 @@
+package authenta
+
+import "fmt"
+
+// WithWaitOptions sets the client's default wait: the polling schedule
+// (and OnPoll) of Wait, Detect and Resume, and of waits the other services
+// run, when the call gives none. A call's own WaitOptions win field by
+// field: a zero MinInterval, MaxInterval or a nil OnPoll there takes the
+// client's. Test clients use it to poll at millisecond scale (authentatest's
+// Server.Client does) without test settings in production code.
+func WithWaitOptions(o WaitOptions) Option {
+	return func(s *settings) error {
+		if o.MinInterval < 0 || o.MaxInterval < 0 {
+			return fmt.Errorf("%w: negative wait interval", ErrInvalidArgument)
+		}
+		if o.MinInterval > 0 && o.MaxInterval > 0 && o.MinInterval > o.MaxInterval {
+			return fmt.Errorf("%w: MinInterval %v is above MaxInterval %v", ErrInvalidArgument, o.MinInterval, o.MaxInterval)
+		}
+		s.wait = o
+		return nil
+	}
+}
+
+// waitDefaults returns the client's default WaitOptions (zero fields mean
+// the package defaults).
+func (c *Client) waitDefaults() WaitOptions { return c.wait }
+
+// waitOptions merges a call's WaitOptions over the client's defaults and
+// the package's, and checks them. Other services' waits
+// (Faces.WaitEnrolled) use it too; composite calls check their wait with
+// it before they send anything.
+func (c *Client) waitOptions(call *WaitOptions) (WaitOptions, error) {
+	o := c.mergeWait(call)
+	return o.normalized()
+}
+
+// mergeWait lays a call's WaitOptions over the client's defaults.
+func (c *Client) mergeWait(call *WaitOptions) WaitOptions {
+	o := c.waitDefaults()
+	if call == nil {
+		return o
+	}
+	if call.MinInterval != 0 {
+		o.MinInterval = call.MinInterval
+	}
+	if call.MaxInterval != 0 {
+		o.MaxInterval = call.MaxInterval
+	} else if call.MinInterval > o.MaxInterval && o.MaxInterval != 0 {
+		o.MaxInterval = 0 // the call's slower schedule wins over the client's cap
+	}
+	if call.OnPoll != nil {
+		o.OnPoll = call.OnPoll
+	}
+	return o
+}
