@@ -331,9 +331,7 @@ func (b *batch) judge(ctx context.Context, it item) {
 	r := b.base(it)
 	switch {
 	case err == nil:
-		r.judged(d)
-		b.saveEvidence(ctx, it, d, &r)
-		b.end(r, start)
+		b.judgedFile(ctx, it, d, r, start)
 		return
 	case jerr != nil:
 		// The journal could not record the job: it must not live on.
@@ -389,6 +387,14 @@ func (b *batch) judge(ctx context.Context, it item) {
 	b.end(r, start)
 }
 
+// judgedFile ends a file its job judged: evidence (-evidence), then its
+// line.
+func (b *batch) judgedFile(ctx context.Context, it item, d *authenta.Detection, r record, start time.Time) {
+	r.judged(d)
+	b.saveEvidence(ctx, it, d, &r)
+	b.end(r, start)
+}
+
 // saveEvidence saves a fake file's evidence when -evidence asks; an error
 // is noted and leaves the verdict as it is.
 func (b *batch) saveEvidence(ctx context.Context, it item, d *authenta.Detection, r *record) {
@@ -432,9 +438,7 @@ func (b *batch) resume(ctx context.Context, it item, id string) {
 	r.JobID = id
 	switch {
 	case err == nil:
-		r.judged(d)
-		b.saveEvidence(ctx, it, d, &r)
-		b.end(r, start)
+		b.judgedFile(ctx, it, d, r, start)
 		return
 	case errors.Is(err, authenta.ErrInputsNotUploaded):
 		// Stopped during its upload: never finalized, so never charged.
