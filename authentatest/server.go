@@ -111,7 +111,12 @@ func Start(opts ...Option) (*Server, error) {
 
 	s.api = newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serve(HostAPI, w, r) }))
 	s.storage = newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serve(HostStorage, w, r) }))
-	s.URL, s.StorageURL = s.api.URL, s.storage.URL
+	// The URLs are set before either host serves: a handler reads them, and
+	// a client in another process (a command line under test) gives the
+	// race detector no other order between the two.
+	s.URL, s.StorageURL = "http://"+s.api.Listener.Addr().String(), "http://"+s.storage.Listener.Addr().String()
+	s.api.Start()
+	s.storage.Start()
 
 	s.transport = &http.Transport{
 		Proxy:                 nil, // never a proxy for 127.0.0.1
@@ -130,8 +135,7 @@ func newHTTPServer(h http.Handler) *httptest.Server {
 	ts := httptest.NewUnstartedServer(h)
 	ts.Config.ReadHeaderTimeout = 10 * time.Second
 	ts.Config.ErrorLog = nil
-	ts.Start()
-	return ts
+	return ts // started by Start, once the URLs are known
 }
 
 // Close stops both hosts and closes the client connections. Requests in
