@@ -238,3 +238,35 @@ func TestBatchNamesOrphansOfAKill(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.stderr)
 	assert.NotContains(t, r.stderr, "orphans")
 }
+
+// TestBatchCutUploadThatFailsAgainIsReplaced: when sending a cut upload
+// again fails (the storage refuses the URL), the job, never finalized, is
+// removed and the file judged with a new one; the note names no URL.
+func TestBatchCutUploadThatFailsAgainIsReplaced(t *testing.T) {
+	t.Parallel()
+	srv := authentatest.NewServer(t)
+	env := []string{"AUTHENTA_API_KEY=" + srv.APIKey(), "AUTHENTA_BASE_URL=" + srv.URL}
+	c := srv.Client()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.jpg")
+	writeFile(t, path, "bytes of a")
+	cj, err := c.Jobs.Create(t.Context(), &authenta.JobRequest{TaskType: authenta.AIImageDetection,
+		Inputs: []authenta.Input{{Slot: authenta.SlotOriginal, FileName: "a.jpg", ContentType: "image/jpeg", Size: 10}}})
+	require.NoError(t, err)
+	journal := filepath.Join(t.TempDir(), "j.ndjson")
+	line := journalLine(t, path, record{State: stateCreated, Task: "AC-1", JobID: cj.Job.ID, Uploads: cj.Uploads})
+	require.NoError(t, os.WriteFile(journal, []byte(line), 0o600))
+
+	srv.Fail(authentatest.RouteUpload, http.StatusForbidden)
+	r := cli(t, env, args(fast, []string{"batch", "-json", "-o", journal, dir})...)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "sending it again failed")
+	assert.NotContains(t, r.stderr, "X-Amz-Signature")
+	recs := ndjson(t, r.stdout)
+	require.Len(t, recs, 1)
+	assert.Equal(t, stateJudged, recs[0].State)
+	assert.NotEqual(t, cj.Job.ID, recs[0].JobID)
+	info, _ := srv.Job(cj.Job.ID)
+	assert.True(t, info.Deleted)
+	assert.Equal(t, 1, srv.CountJob(authentatest.RouteUpload, cj.Job.ID), "sent again once, then replaced")
+}
