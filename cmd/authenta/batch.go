@@ -508,7 +508,7 @@ func (b *batch) reupload(ctx context.Context, it item, u authenta.Upload) error 
 	case u.URL == "":
 		return errors.New("the journal kept no upload URL for it")
 	case !u.ExpiresAt.IsZero() && time.Until(u.ExpiresAt) < uploadMargin:
-		return fmt.Errorf("its upload URL expired at %s", u.ExpiresAt.UTC().Format(time.RFC3339))
+		return fmt.Errorf("its upload URL expired (or is about to) at %s", u.ExpiresAt.UTC().Format(time.RFC3339))
 	}
 	f, err := os.Open(it.path)
 	if err != nil {
@@ -522,13 +522,8 @@ func (b *batch) reupload(ctx context.Context, it item, u authenta.Upload) error 
 	case fi.Size() != it.size:
 		return fmt.Errorf("%s changed size (%d bytes, was %d)", it.path, fi.Size(), it.size)
 	}
-	fb := b.bars.file(it.path, it.size)
-	err = b.c.Jobs.Upload(ctx, u, f, it.size, authenta.ContentTypeFor(it.path))
-	if err == nil {
-		fb.progress(it.size)
-	}
-	fb.done(err == nil)
-	if err != nil {
+	// (Not drawn: the bytes bar's total counts the files to create only.)
+	if err := b.c.Jobs.Upload(ctx, u, f, it.size, authenta.ContentTypeFor(it.path)); err != nil {
 		return fmt.Errorf("sending it again failed: %w", err)
 	}
 	return nil
