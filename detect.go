@@ -32,6 +32,13 @@ type DetectOptions struct {
 	// OnCreated, if set, is called with the job as soon as it is created,
 	// e.g. to log its ID.
 	OnCreated func(*Job)
+	// OnCreatedJob, if set, is called with the job and its uploads as soon
+	// as it is created, before any byte is sent (after OnCreated, when both
+	// are set): e.g. to record the uploads, so that another process can
+	// finish an interrupted upload to the same job (JobsService.Upload,
+	// then Resume) instead of creating a new one. The uploads' URLs are
+	// secrets until they expire: store them as such, never log them.
+	OnCreatedJob func(*CreatedJob)
 	// OnUploadProgress, if set, is called as each input's bytes are sent:
 	// with sent = 0 when an attempt starts, then as sent grows (at least
 	// every 256 KiB or 1% of the file, whichever is more), and always with
@@ -336,6 +343,9 @@ func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *
 	job := created.Job
 	if o.OnCreated != nil {
 		o.OnCreated(job)
+	}
+	if o.OnCreatedJob != nil {
+		o.OnCreatedJob(created)
 	}
 	fail := func(step, slot string, err error, finalized bool) (*Detection, error) {
 		se := &StepError{Step: step, Slot: slot, JobID: job.ID, Err: err}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"os"
 	"sync"
 	"time"
 
@@ -21,14 +22,20 @@ file as it ends. Files that no task takes, or that are empty, are skipped
 and counted, never an error.
 
 With -o, the output file is also the batch's journal: a line when a file's
-job is created (with its job ID), a line when it ends. Running the same
-command again reads it first: files already judged are skipped, and a
-file whose job was created but did not finish is resumed by its job ID,
-never created again; a kill -9 at any moment loses nothing and pays for
-nothing twice. Files are known by path, size and modification time: a
-changed file is judged again. A failed line says what a rerun does with
-the file ("next": "resume" or "again"; absent: nothing, its job ran and
-failed).
+job is created (with its job ID and its upload URL), a line when it ends.
+Running the same command again reads it first: files already judged are
+skipped, and a file whose job was created but did not finish is resumed
+by its job ID, never created again; one whose upload was cut is sent
+again to the same job while its upload URL lasts (an hour or so; later,
+the job, never finalized and so never charged, is replaced). A kill -9 at
+any moment loses nothing and pays for nothing twice. What no client can
+close: a kill between the server making a job and the journal naming it
+leaves a pending job, never charged, that the rerun names on stderr (it
+never deletes it: "authenta jobs delete ID"). The upload URLs are
+secrets: the journal is created readable by its owner only (0600). Files
+are known by path, size and modification time: a changed file is judged
+again. A failed line says what a rerun does with the file ("next":
+"resume" or "again"; absent: nothing, its job ran and failed).
 
 -shard I/N (zero-based) takes only the files whose path, relative to the
 folder given, hashes to I of N, so N machines, or the N pods of a
@@ -58,7 +65,7 @@ func parseBatch(a *app, args []string) (*batchConfig, bool, error) {
 	taskName := fs.String("task", "auto", "task type for every file: ID, slug or model code (e.g. AC-1), or auto to pick by content type")
 	workers := fs.Int("j", 4, "files in flight at once (1..1024)")
 	perSec := fs.Float64("rate", 0, "at most R job creations per second, e.g. 0.5 or 10 (0: no limit)")
-	out := fs.String("o", "", "the journal: NDJSON lines of created and finished files, read first to resume")
+	out := fs.String("o", "", "the journal: NDJSON lines of created and finished files, read first to resume; created 0600, as it holds upload URLs (secrets)")
 	shardSpec := fs.String("shard", "", "take only shard I of N (zero-based), e.g. 0/4; /N takes I from $"+envShardIndex)
 	asJSON := fs.Bool("json", false, "print NDJSON on stdout, one object per file, instead of a table")
 	evidenceDir := fs.String("evidence", "", "save each fake file's evidence (annotated image or video frames) in a folder of its own under DIR")
@@ -96,9 +103,11 @@ func runBatch(ctx context.Context, a *app, args []string) (int, error) {
 	if done || err != nil {
 		return exitOK, err
 	}
-	var jr *journal
+	var (
+		jr *journal
+		st journalStats
+	)
 	if cfg.out != "" {
-		var st journalStats
 		if jr, st, err = openJournal(cfg.out); err != nil {
 			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 				return exitUsage, usagef("-o: %v", err)
@@ -111,6 +120,9 @@ func runBatch(ctx context.Context, a *app, args []string) (int, error) {
 		}
 		if st.bad > 0 {
 			a.note("journal %s: ignored %d lines that are not journal records", cfg.out, st.bad)
+		}
+		if st.narrowed {
+			a.note("journal %s: others could read it; it holds upload URLs, so it is now readable by its owner only", cfg.out)
 		}
 	}
 	c, closeClient, err := a.connect()
@@ -127,6 +139,7 @@ func runBatch(ctx context.Context, a *app, args []string) (int, error) {
 	if cfg.rate > 0 {
 		b.limiter = rate.NewLimiter(rate.Limit(cfg.rate), 1)
 	}
+	b.orphans = b.findOrphanCandidates(ctx, st.first)
 	if a.stderrTTY {
 		files, bytes, err := b.count(ctx)
 		if err != nil {
@@ -153,6 +166,7 @@ type batch struct {
 	bars    *bars
 	limiter *rate.Limiter
 	cancel  context.CancelCauseFunc // stops the batch, with the reason
+	orphans *orphans                // on a rerun: pending jobs an earlier kill may have left
 
 	t    tally
 	skip skipped
@@ -251,12 +265,15 @@ func (b *batch) handle(ctx context.Context, it item) {
 	if ok {
 		plan = e.plan()
 	}
+	if plan == doNew {
+		b.orphans.match(it.path, it.size)
+	}
 	switch plan {
 	case doSkip:
 		b.t.prior(e)
 		b.bars.fileDone()
 	case doResume:
-		b.resume(ctx, it, e.jobID)
+		b.resume(ctx, it, e)
 	default:
 		b.judge(ctx, it)
 	}
@@ -314,10 +331,12 @@ func (b *batch) judge(ctx context.Context, it item) {
 		// With a journal, the journal decides what becomes of a job left
 		// unfinished; without one, Detect removes it.
 		KeepJobOnError: b.jr != nil,
-		OnCreated: func(j *authenta.Job) {
-			created = j
+		// The created line carries the upload URLs, so that a rerun can
+		// finish a cut upload to this same job.
+		OnCreatedJob: func(cj *authenta.CreatedJob) {
+			created = cj.Job
 			r := b.base(it)
-			r.State, r.JobID, r.At = stateCreated, j.ID, time.Now().UTC().Format(time.RFC3339Nano)
+			r.State, r.JobID, r.Uploads, r.At = stateCreated, cj.Job.ID, cj.Uploads, time.Now().UTC().Format(time.RFC3339Nano)
 			if jerr = b.jr.write(r, true); jerr != nil {
 				cancel(jerr) // not on record: stop here, and remove it below
 			}
@@ -340,19 +359,10 @@ func (b *batch) judge(ctx context.Context, it item) {
 			b.note("%s: could not remove job %s (%v); it was never finalized, so never charged", it.path, created.ID, rerr)
 		}
 		return
-	case ctx.Err() != nil && created != nil && se != nil && isUploadStep(se.Step) && b.jr != nil:
-		// Interrupted during the upload: a presigned upload cannot be
-		// resumed, so the next run sends the file again with a new job.
-		// This one was never finalized (never charged): remove it.
-		r.State, r.JobID, r.Next, r.Error = stateFailed, created.ID, nextAgain, "interrupted during the upload"
-		r.At = time.Now().UTC().Format(time.RFC3339Nano)
-		if b.jr.write(r, true) == nil {
-			_ = b.removeJob(created.ID)
-		}
-		return
 	case ctx.Err() != nil:
 		// Interrupted: with a journal, the job (if any) stays, its
-		// "created" line says so, and the next run resumes it.
+		// "created" line says so, and the next run resumes it (uploading
+		// the file again to the same job if its upload was cut).
 		if created != nil && b.jr != nil {
 			b.keep()
 		}
@@ -427,24 +437,37 @@ func isUploadStep(step string) bool {
 	return len(step) >= len(authenta.StepUpload) && step[:len(authenta.StepUpload)] == authenta.StepUpload
 }
 
-// resume finishes a job a previous run created.
-func (b *batch) resume(ctx context.Context, it item, id string) {
+// resume finishes a job a previous run created. A job whose upload was
+// cut gets the file again, on the upload URL its created line kept, while
+// that URL lasts; after that, it is replaced by a new job.
+func (b *batch) resume(ctx context.Context, it item, e entry) {
+	id := e.jobID
 	start := time.Now()
 	wctx, cancel := context.WithTimeout(ctx, it.task.Timeout+2*time.Minute)
 	defer cancel()
 	wait := b.wait
 	d, err := b.c.Resume(wctx, id, &wait)
+	why := "its upload never finished, even sent again"
+	if errors.Is(err, authenta.ErrInputsNotUploaded) && ctx.Err() == nil {
+		switch uerr := b.reupload(wctx, it, e.upload); {
+		case uerr == nil:
+			d, err = b.c.Resume(wctx, id, &wait)
+		case ctx.Err() != nil:
+			err = uerr // interrupted: the created line stands, the next run tries again
+		default:
+			why = "its upload never finished, and " + uerr.Error()
+		}
+	}
 	r := b.base(it)
 	r.JobID = id
 	switch {
 	case err == nil:
 		b.judgedFile(ctx, it, d, r, start)
 		return
-	case errors.Is(err, authenta.ErrInputsNotUploaded):
-		// Stopped during its upload: never finalized, so never charged.
-		// Replace it with a new job.
-		b.note("%s: job %s was created but its upload never finished: removing it (never finalized, so never charged) and making a new one", it.path, id)
-		r.State, r.Next, r.Error = stateFailed, nextAgain, "its upload never finished: replaced by a new job"
+	case errors.Is(err, authenta.ErrInputsNotUploaded) && ctx.Err() == nil:
+		// Never finalized, so never charged: replace it with a new job.
+		b.note("%s: job %s: %s: removing it (never finalized, so never charged) and making a new one", it.path, id, why)
+		r.State, r.Next, r.Error = stateFailed, nextAgain, why+": replaced by a new job"
 		r.At = time.Now().UTC().Format(time.RFC3339Nano)
 		if werr := b.jr.write(r, true); werr != nil {
 			b.cancel(werr)
@@ -471,6 +494,39 @@ func (b *batch) resume(ctx context.Context, it item, id string) {
 		b.failedJob(&r, err)
 	}
 	b.end(r, start)
+}
+
+// uploadMargin is how long an upload URL must still last to be used: a
+// URL that expires mid-upload would waste the upload.
+const uploadMargin = time.Minute
+
+// reupload sends a file again to the upload URL its job's created line
+// kept. An error means the job cannot be finished that way: no URL, an
+// expired one, or an upload that failed (ctx ended: interrupted).
+func (b *batch) reupload(ctx context.Context, it item, u authenta.Upload) error {
+	switch {
+	case u.URL == "":
+		return errors.New("the journal kept no upload URL for it")
+	case !u.ExpiresAt.IsZero() && time.Until(u.ExpiresAt) < uploadMargin:
+		return fmt.Errorf("its upload URL expired (or is about to) at %s", u.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+	f, err := os.Open(it.path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	switch {
+	case err != nil:
+		return err
+	case fi.Size() != it.size:
+		return fmt.Errorf("%s changed size (%d bytes, was %d)", it.path, fi.Size(), it.size)
+	}
+	// (Not drawn: the bytes bar's total counts the files to create only.)
+	if err := b.c.Jobs.Upload(ctx, u, f, it.size, authenta.ContentTypeFor(it.path)); err != nil {
+		return fmt.Errorf("sending it again failed: %w", err)
+	}
+	return nil
 }
 
 // fatal stops the batch on an error every other file would hit too: a
@@ -521,6 +577,9 @@ func (b *batch) finish(ctx context.Context, werr error, took time.Duration) (int
 		sum += fmt.Sprintf("; %d named twice", b.dup)
 	}
 	b.note("batch: %s in %s", sum, took.Round(time.Millisecond))
+	if n := b.orphans.note(); n != "" {
+		b.note("%s", n)
+	}
 	cause := context.Cause(ctx)
 	switch {
 	case cause != nil && !errors.Is(cause, context.Canceled):

@@ -11,6 +11,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/phospheneai/authenta-go"
 )
@@ -27,11 +28,18 @@ import (
 // size and modification time, so a changed file is judged again.
 //
 // Durability: the "created" line is written and fsynced before the upload
-// starts, so that a kill at any later moment finds the job ID on the next
-// run. What no client can close is the moment between the server creating
-// the job and its answer reaching us: a kill then leaves a job the journal
-// does not know. That job was never uploaded to nor finalized, so it was
-// never charged; "authenta jobs list -status pending" shows it.
+// starts, with the job's presigned upload URLs and their expiry, so that a
+// kill at any later moment finds the job on the next run: a job whose
+// upload was cut is uploaded to again (same job) while its URLs last, and
+// only replaced by a new job once they expired. The journal therefore holds
+// secrets: it is created readable by its owner only (0600), and an existing
+// one that others can read is narrowed to that.
+//
+// What no client can close is the moment between the server creating the
+// job and its answer reaching the journal (the API has no idempotency
+// key): a kill then leaves a job the journal does not know. That job was
+// never uploaded to nor finalized, so it was never charged. A rerun looks
+// for such jobs (see orphans.go) and names them; it never removes them.
 
 // maxLine bounds one journal line; a longer one is taken for damage.
 const maxLine = 1 << 20
@@ -61,10 +69,11 @@ const (
 
 // entry is what the journal says of a file: its last line, reduced.
 type entry struct {
-	state string
-	jobID string
-	fake  bool   // judged fake
-	next  string // of a failed line
+	state  string
+	jobID  string
+	fake   bool            // judged fake
+	next   string          // of a failed line
+	upload authenta.Upload // of a created line: where the original goes
 }
 
 // next is what a run does with a file, given its entry.
@@ -91,13 +100,23 @@ func (e entry) plan() next {
 }
 
 func entryOf(r record) entry {
-	return entry{state: r.State, jobID: r.JobID, fake: r.Verdict == authenta.VerdictFake, next: r.Next}
+	e := entry{state: r.State, jobID: r.JobID, fake: r.Verdict == authenta.VerdictFake, next: r.Next}
+	if r.State == stateCreated {
+		for _, u := range r.Uploads {
+			if u.Slot == authenta.SlotOriginal {
+				e.upload = u
+			}
+		}
+	}
+	return e
 }
 
 // journalStats tells what opening a journal found.
 type journalStats struct {
 	lines, bad int
-	torn       int64 // bytes of a torn last line cut off
+	torn       int64     // bytes of a torn last line cut off
+	first      time.Time // when the first line was written (zero: unknown)
+	narrowed   bool      // its mode let others read it: now 0600
 }
 
 // journal is an open journal; a nil *journal (no -o) keeps nothing.
@@ -115,9 +134,15 @@ type journal struct {
 // lock on the file, so that two runs never share one journal.
 func openJournal(path string) (*journal, journalStats, error) {
 	var st journalStats
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, st, err
+	}
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0 {
+		// Created lines hold upload URLs: the owner's only.
+		if err := f.Chmod(fi.Mode().Perm() &^ 0o077); err == nil {
+			st.narrowed = true
+		}
 	}
 	unlock, err := lockFile(f)
 	if err != nil {
@@ -181,6 +206,9 @@ func (j *journal) load(r io.Reader, st *journalStats) (int64, error) {
 			continue
 		}
 		st.lines++
+		if st.first.IsZero() {
+			st.first, _ = time.Parse(time.RFC3339Nano, rec.At)
+		}
 		j.idx[keyOf(rec.File, rec.Size, rec.ModTime)] = entryOf(rec)
 	}
 }
@@ -198,6 +226,23 @@ func (j *journal) lookup(k fileKey) (entry, bool) {
 	defer j.mu.Unlock()
 	e, ok := j.idx[k]
 	return e, ok
+}
+
+// jobIDs returns the IDs of the jobs the journal says are live: those of
+// files whose last line is created, or failed to be resumed.
+func (j *journal) jobIDs() map[string]bool {
+	ids := make(map[string]bool)
+	if j == nil {
+		return ids
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for _, e := range j.idx {
+		if e.plan() == doResume {
+			ids[e.jobID] = true
+		}
+	}
+	return ids
 }
 
 // write appends a line in one write call; with sync it is on disk when

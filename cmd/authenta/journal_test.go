@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -160,4 +161,55 @@ func FuzzJournalLoad(f *testing.F) {
 			_ = e.plan()
 		}
 	})
+}
+
+// TestJournalKeepsUploadsPrivately: a created line's upload URL survives a
+// reopen (for the rerun that finishes a cut upload); the journal is its
+// owner's only, and an existing one others could read is narrowed.
+func TestJournalKeepsUploadsPrivately(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "j.ndjson")
+	j, _, err := openJournal(path)
+	require.NoError(t, err)
+	u := authenta.Upload{Slot: authenta.SlotOriginal, URL: "https://bucket.test/in/a.jpg?X-Amz-Signature=abc", ExpiresAt: time.Date(2026, 11, 30, 19, 0, 0, 0, time.UTC)}
+	ref := authenta.Upload{Slot: authenta.SlotReference, URL: "https://bucket.test/in/ref.png?X-Amz-Signature=def"}
+	at := "2026-11-30T18:00:00.5Z"
+	require.NoError(t, j.write(record{File: "a.jpg", Size: 1, State: stateCreated, JobID: "1", Uploads: []authenta.Upload{ref, u}, At: at}, true))
+	require.NoError(t, j.write(record{File: "b.jpg", Size: 1, State: stateCreated, JobID: "2", Uploads: []authenta.Upload{u}}, true))
+	require.NoError(t, j.write(record{File: "b.jpg", Size: 1, State: stateJudged, JobID: "2", Verdict: authenta.VerdictReal}, true))
+	require.NoError(t, j.close())
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+
+	require.NoError(t, os.Chmod(path, 0o644))
+	j, st, err := openJournal(path)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = j.close() })
+	assert.True(t, st.narrowed)
+	assert.True(t, st.first.Equal(time.Date(2026, 11, 30, 18, 0, 0, 5e8, time.UTC)), "%v", st.first)
+	fi, err = os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+
+	e, ok := j.lookup(keyOf("a.jpg", 1, ""))
+	require.True(t, ok)
+	assert.Equal(t, u.URL, e.upload.URL, "the original's upload, not the reference's")
+	assert.True(t, u.ExpiresAt.Equal(e.upload.ExpiresAt))
+	e, ok = j.lookup(keyOf("b.jpg", 1, ""))
+	require.True(t, ok)
+	assert.Empty(t, e.upload.URL, "an ended file keeps no URL in memory")
+	assert.Equal(t, map[string]bool{"1": true}, j.jobIDs())
+}
+
+func TestPrinterNeverPrintsUploads(t *testing.T) {
+	t.Parallel()
+	r := record{File: "a.jpg", JobID: "1", State: stateCreated, Uploads: []authenta.Upload{{Slot: authenta.SlotOriginal, URL: "https://bucket.test/a?X-Amz-Signature=abc"}}}
+	for _, asJSON := range []bool{true, false} {
+		var out bytes.Buffer
+		require.NoError(t, newPrinter(&out, asJSON).print(r))
+		assert.NotContains(t, out.String(), "X-Amz-Signature")
+		assert.NotContains(t, out.String(), "bucket.test")
+	}
 }

@@ -44,6 +44,11 @@ type record struct {
 	ModTime    string  `json:"modTime,omitempty"` // RFC 3339, UTC, nanoseconds
 	Seconds    float64 `json:"seconds,omitempty"` // time spent on it in this run
 	At         string  `json:"at,omitempty"`      // when the line was written
+	// Uploads, on a journal's created line only, are the job's presigned
+	// upload URLs and their expiry, so that a rerun can finish an
+	// interrupted upload to the same job instead of making another. They
+	// are secrets until they expire: never printed (see printer.print).
+	Uploads []authenta.Upload `json:"uploads,omitempty"`
 	// Result is the whole result (detect and jobs result, not the batch
 	// journal): the decoded fields and the raw document, URLs redacted.
 	Result *authenta.Result `json:"result,omitempty"`
@@ -76,6 +81,7 @@ type printer struct {
 func newPrinter(w io.Writer, asJSON bool) *printer { return &printer{w: w, json: asJSON} }
 
 func (p *printer) print(r record) error {
+	r.Uploads = nil // secrets: the journal's, never stdout's
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.json {

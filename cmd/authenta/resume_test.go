@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -40,7 +41,7 @@ func TestBatchResumesEveryKindOfUnfinishedJob(t *testing.T) {
 	ctx := t.Context()
 	dir := t.TempDir()
 	path := func(name string) string { return filepath.Join(dir, name) }
-	for _, n := range []string{"a-not-uploaded.jpg", "b-uploaded.jpg", "c-done.jpg", "d-gone.jpg", "e-failed.jpg", "f-new.jpg", "g-resume-after-error.jpg"} {
+	for _, n := range []string{"a-not-uploaded.jpg", "b-uploaded.jpg", "c-done.jpg", "d-gone.jpg", "e-failed.jpg", "f-new.jpg", "g-resume-after-error.jpg", "h-cut-upload.jpg", "i-url-expired.jpg"} {
 		writeFile(t, path(n), "bytes of "+n)
 	}
 	create := func(name string) *authenta.CreatedJob {
@@ -73,6 +74,11 @@ func TestBatchResumesEveryKindOfUnfinishedJob(t *testing.T) {
 	g := create("g-resume-after-error.jpg")
 	upload(g, "g-resume-after-error.jpg")
 
+	h := create("h-cut-upload.jpg")  // the kill came mid-upload; the journal kept the URL
+	i := create("i-url-expired.jpg") // the same, and the URL has expired since
+	iu := i.Uploads[0]
+	iu.ExpiresAt = time.Now().Add(-time.Second)
+
 	cr := record{State: stateCreated, Task: "AC-1"}
 	journal := filepath.Join(t.TempDir(), "j.ndjson")
 	var body strings.Builder
@@ -87,6 +93,8 @@ func TestBatchResumesEveryKindOfUnfinishedJob(t *testing.T) {
 	cr.JobID = e.Job.ID
 	body.WriteString(journalLine(t, path("e-failed.jpg"), cr))
 	body.WriteString(journalLine(t, path("g-resume-after-error.jpg"), record{State: stateFailed, JobID: g.Job.ID, Next: nextResume, Error: "wait: 503"}))
+	body.WriteString(journalLine(t, path("h-cut-upload.jpg"), record{State: stateCreated, Task: "AC-1", JobID: h.Job.ID, Uploads: h.Uploads}))
+	body.WriteString(journalLine(t, path("i-url-expired.jpg"), record{State: stateCreated, Task: "AC-1", JobID: i.Job.ID, Uploads: []authenta.Upload{iu}}))
 	require.NoError(t, os.WriteFile(journal, []byte(body.String()), 0o644))
 	jobsBefore := len(srv.Jobs())
 
@@ -97,13 +105,29 @@ func TestBatchResumesEveryKindOfUnfinishedJob(t *testing.T) {
 	for _, rec := range ndjson(t, r.stdout) {
 		got[filepath.Base(rec.File)] = rec
 	}
-	require.Len(t, got, 7, r.stdout)
+	require.Len(t, got, 9, r.stdout)
+	assert.NotContains(t, r.stdout, "X-Amz-Signature")
+	assert.NotContains(t, r.stderr, "X-Amz-Signature")
+	assert.Contains(t, r.stderr, "others could read it")
+	fi, err := os.Stat(journal)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
 
 	// Replaced: the old job removed, a new one judged.
 	assert.Equal(t, stateJudged, got["a-not-uploaded.jpg"].State)
 	assert.NotEqual(t, a.Job.ID, got["a-not-uploaded.jpg"].JobID)
 	info, _ := srv.Job(a.Job.ID)
 	assert.True(t, info.Deleted, "the never-finalized job is removed")
+	// Cut mid-upload, the URL kept: the file sent again to the same job.
+	assert.Equal(t, stateJudged, got["h-cut-upload.jpg"].State)
+	assert.Equal(t, h.Job.ID, got["h-cut-upload.jpg"].JobID)
+	assert.Equal(t, 1, srv.CountJob(authentatest.RouteUpload, h.Job.ID))
+	// The URL expired: replaced, the old job removed.
+	assert.Equal(t, stateJudged, got["i-url-expired.jpg"].State)
+	assert.NotEqual(t, i.Job.ID, got["i-url-expired.jpg"].JobID)
+	info, _ = srv.Job(i.Job.ID)
+	assert.True(t, info.Deleted)
+	assert.Contains(t, r.stderr, "upload URL expired")
 	// Finalized and judged: the same job.
 	assert.Equal(t, stateJudged, got["b-uploaded.jpg"].State)
 	assert.Equal(t, b.Job.ID, got["b-uploaded.jpg"].JobID)
@@ -123,14 +147,14 @@ func TestBatchResumesEveryKindOfUnfinishedJob(t *testing.T) {
 	// Not in the journal: a new job.
 	assert.Equal(t, stateJudged, got["f-new.jpg"].State)
 
-	assert.Equal(t, jobsBefore+2, len(srv.Jobs()), "new jobs only for the replaced file and the new one")
+	assert.Equal(t, jobsBefore+3, len(srv.Jobs()), "new jobs only for the two replaced files and the new one")
 	assert.Equal(t, 1, srv.CountJob(authentatest.RouteFinalize, b.Job.ID))
 
 	// Again: nothing is retried, the failures still count.
 	again := cli(t, env, args(fast, []string{"batch", "-json", "-o", journal, dir})...)
 	assert.Equal(t, exitFailed, again.code, again.stderr)
 	assert.Empty(t, again.stdout)
-	assert.Equal(t, jobsBefore+2, len(srv.Jobs()))
+	assert.Equal(t, jobsBefore+3, len(srv.Jobs()))
 }
 
 // TestBatchUploadFailureIsJudgedAgain: an upload that fails for good
@@ -164,4 +188,85 @@ func TestBatchUploadFailureIsJudgedAgain(t *testing.T) {
 	require.Len(t, recs, 1)
 	assert.Equal(t, stateJudged, recs[0].State)
 	assert.NotEqual(t, first, recs[0].JobID)
+}
+
+// TestBatchNamesOrphansOfAKill: a job the server made for a file but the
+// journal never named (the kill beat the create answer to it) is named on
+// the rerun's stderr, and left alone; one made before the journal began,
+// or for a file of another size, is not named.
+func TestBatchNamesOrphansOfAKill(t *testing.T) {
+	t.Parallel()
+	srv := authentatest.NewServer(t)
+	env := []string{"AUTHENTA_API_KEY=" + srv.APIKey(), "AUTHENTA_BASE_URL=" + srv.URL}
+	c := srv.Client()
+	dir := t.TempDir()
+	for _, n := range []string{"a-done.jpg", "b-orphaned.jpg", "c-other.jpg"} {
+		writeFile(t, filepath.Join(dir, n), "bytes of "+n)
+	}
+	create := func(name string, size int64) string {
+		cj, err := c.Jobs.Create(t.Context(), &authenta.JobRequest{TaskType: authenta.AIImageDetection,
+			Inputs: []authenta.Input{{Slot: authenta.SlotOriginal, FileName: name, ContentType: "image/jpeg", Size: size}}})
+		require.NoError(t, err)
+		return cj.Job.ID
+	}
+	fi, err := os.Stat(filepath.Join(dir, "b-orphaned.jpg"))
+	require.NoError(t, err)
+	orphan := create("b-orphaned.jpg", fi.Size())
+	otherSize := create("c-other.jpg", 1)
+
+	journal := filepath.Join(t.TempDir(), "j.ndjson")
+	first := journalLine(t, filepath.Join(dir, "a-done.jpg"), record{State: stateJudged, JobID: "1", Verdict: authenta.VerdictReal, At: time.Now().UTC().Format(time.RFC3339Nano)})
+	require.NoError(t, os.WriteFile(journal, []byte(first), 0o600))
+
+	r := cli(t, env, args(fast, []string{"batch", "-json", "-o", journal, dir})...)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "1 pending jobs look like orphans of an earlier kill")
+	assert.Contains(t, r.stderr, "never charged")
+	assert.Contains(t, r.stderr, " "+orphan)
+	assert.NotRegexp(t, "orphans.* "+otherSize+"\\b", r.stderr)
+	for _, id := range []string{orphan, otherSize} {
+		info, ok := srv.Job(id)
+		require.True(t, ok)
+		assert.False(t, info.Deleted, "job %s: named, never removed", id)
+	}
+
+	// A journal begun well after those jobs were made names none of them.
+	later := journalLine(t, filepath.Join(dir, "a-done.jpg"), record{State: stateJudged, JobID: "1", Verdict: authenta.VerdictReal, At: time.Now().Add(time.Hour).UTC().Format(time.RFC3339Nano)})
+	journal2 := filepath.Join(t.TempDir(), "j2.ndjson")
+	require.NoError(t, os.WriteFile(journal2, []byte(later), 0o600))
+	r = cli(t, env, args(fast, []string{"batch", "-json", "-o", journal2, dir})...)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.NotContains(t, r.stderr, "orphans")
+}
+
+// TestBatchCutUploadThatFailsAgainIsReplaced: when sending a cut upload
+// again fails (the storage refuses the URL), the job, never finalized, is
+// removed and the file judged with a new one; the note names no URL.
+func TestBatchCutUploadThatFailsAgainIsReplaced(t *testing.T) {
+	t.Parallel()
+	srv := authentatest.NewServer(t)
+	env := []string{"AUTHENTA_API_KEY=" + srv.APIKey(), "AUTHENTA_BASE_URL=" + srv.URL}
+	c := srv.Client()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.jpg")
+	writeFile(t, path, "bytes of a")
+	cj, err := c.Jobs.Create(t.Context(), &authenta.JobRequest{TaskType: authenta.AIImageDetection,
+		Inputs: []authenta.Input{{Slot: authenta.SlotOriginal, FileName: "a.jpg", ContentType: "image/jpeg", Size: 10}}})
+	require.NoError(t, err)
+	journal := filepath.Join(t.TempDir(), "j.ndjson")
+	line := journalLine(t, path, record{State: stateCreated, Task: "AC-1", JobID: cj.Job.ID, Uploads: cj.Uploads})
+	require.NoError(t, os.WriteFile(journal, []byte(line), 0o600))
+
+	srv.Fail(authentatest.RouteUpload, http.StatusForbidden)
+	r := cli(t, env, args(fast, []string{"batch", "-json", "-o", journal, dir})...)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "sending it again failed")
+	assert.NotContains(t, r.stderr, "X-Amz-Signature")
+	recs := ndjson(t, r.stdout)
+	require.Len(t, recs, 1)
+	assert.Equal(t, stateJudged, recs[0].State)
+	assert.NotEqual(t, cj.Job.ID, recs[0].JobID)
+	info, _ := srv.Job(cj.Job.ID)
+	assert.True(t, info.Deleted)
+	assert.Equal(t, 1, srv.CountJob(authentatest.RouteUpload, cj.Job.ID), "sent again once, then replaced")
 }
