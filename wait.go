@@ -174,7 +174,11 @@ func (c *Client) poll(ctx context.Context, o WaitOptions, what string, check fun
 		case done:
 			return err
 		case err == nil:
-		case ctx.Err() != nil, !transientPollError(err):
+		case ctx.Err() != nil:
+			// The context ended during the poll: the error matches the
+			// context's, whatever the poll's own error was.
+			return fmt.Errorf("authenta: wait for %s: %w (last poll: %w)", what, ctx.Err(), err)
+		case !transientPollError(err):
 			return fmt.Errorf("authenta: wait for %s: %w", what, err)
 		}
 		delay = min(time.Duration(float64(delay)*pollGrowth), o.MaxInterval)

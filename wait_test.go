@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -338,6 +339,28 @@ func TestWaitInvalidSendsNothing(t *testing.T) {
 			assert.Nil(t, job)
 			assert.Zero(t, mock.GetTotalCallCount())
 			assert.Empty(t, clk.delays(), "no sleeping either")
+		})
+	}
+}
+
+// TestWaitContextEndsDuringAFailedPoll: a poll whose answer is an error
+// (here a 400, which ends a wait, and a 503, which does not) while the
+// context ends returns an error matching the context's.
+func TestWaitContextEndsDuringAFailedPoll(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{400, 503} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			t.Parallel()
+			mock := newMock(t)
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			mock.RegisterResponder(http.MethodGet, jobURL("7", ""), func(*http.Request) (*http.Response, error) {
+				cancel() // the context ends while the poll's error answer is on its way
+				return httpmock.NewStringResponse(status, `{"code":"X","message":"no"}`), nil
+			})
+			c, _ := fakeClient(t, mock)
+			_, err := c.Jobs.Wait(ctx, "7", &authenta.WaitOptions{MinInterval: time.Millisecond}, authenta.WithCallRetries(0))
+			require.ErrorIs(t, err, context.Canceled)
 		})
 	}
 }
