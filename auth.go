@@ -54,12 +54,6 @@ func (t *bearerTransport) isAPI(u *url.URL) bool {
 	return originOf(u) == t.origin
 }
 
-// authorize sets the Authorization header on a request the SDK builds for
-// the API, so that RoundTrip can send it as it is, without a copy.
-func (t *bearerTransport) authorize(h http.Header) {
-	h["Authorization"] = []string{string(t.header)}
-}
-
 // authorized reports whether h carries exactly the key's Authorization.
 func (t *bearerTransport) authorized(h http.Header) bool {
 	v := h["Authorization"]

@@ -293,9 +293,15 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 	for k, v := range cs.header {
 		req.Header[k] = v
 	}
-	req.Header.Set("Accept", "application/json")
+	// The fixed headers' values share one array (one allocation, not
+	// three); each slice is capped at its length, so an append by
+	// middleware copies rather than overwrites its neighbour.
+	vals := [...]string{"application/json", c.userAgent, ""}
+	req.Header["Accept"] = vals[0:1:1]
+	req.Header["User-Agent"] = vals[1:2:2] // send keeps it as it is
 	if c.presetAuth {
-		c.auth.authorize(req.Header) // once here, not on a copy per attempt
+		vals[2] = string(c.auth.header) // once here, not on a copy per attempt
+		req.Header["Authorization"] = vals[2:3:3]
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -353,7 +359,9 @@ func (c *Client) send(rc *retryablehttp.Client, req *http.Request, scope errScop
 	if cs == nil {
 		cs = noCall
 	}
-	req.Header.Set("User-Agent", c.userAgent)
+	if v := req.Header["User-Agent"]; len(v) != 1 || v[0] != c.userAgent {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
 	ctx := req.Context()
 	st := retry.From(ctx)
 	if st == nil {
