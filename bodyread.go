@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -61,6 +62,10 @@ type idleBody struct {
 	idle  time.Duration // 0: unbounded
 	timer *time.Timer
 	fired atomic.Bool
+	armed bool // the timer runs: set by Read, cleared by stop
+	// late: a Stop of the timer came too late to keep fire from running,
+	// so the body is never reused (see idleBodies).
+	late bool
 }
 
 func (b *idleBody) Read(p []byte) (int, error) {
@@ -72,8 +77,9 @@ func (b *idleBody) Read(p []byte) (int, error) {
 	} else {
 		b.timer.Reset(b.idle)
 	}
+	b.armed = true
 	n, err := b.rc.Read(p)
-	b.timer.Stop()
+	b.stop()
 	if err != nil && err != io.EOF && b.fired.Load() {
 		err = errReadIdle
 	}
@@ -85,24 +91,54 @@ func (b *idleBody) fire() {
 	_ = b.rc.Close()
 }
 
-func (b *idleBody) Close() error {
-	if b.timer != nil {
-		b.timer.Stop()
+// stop stops the timer, noting when fire has already been started.
+func (b *idleBody) stop() {
+	if b.armed {
+		b.armed = false
+		if !b.timer.Stop() {
+			b.late = true
+		}
 	}
+}
+
+func (b *idleBody) Close() error {
+	b.stop()
 	return b.rc.Close()
+}
+
+// idleBodies holds *idleBody values, timer included, for the bodies that
+// readResponse reads whole and closes itself: a body goes back only when
+// its timer was stopped before fire could start (time.Timer.Stop returned
+// true every time), so fire never runs for a reused body's earlier use.
+var idleBodies = sync.Pool{New: func() any { return new(idleBody) }}
+
+func getIdleBody(rc io.ReadCloser, idle time.Duration) *idleBody {
+	b := idleBodies.Get().(*idleBody)
+	b.rc, b.idle = rc, idle
+	return b
+}
+
+// putIdleBody returns a closed body to idleBodies unless fire may run.
+func putIdleBody(b *idleBody) {
+	if b.late || b.fired.Load() {
+		return
+	}
+	b.rc = nil
+	idleBodies.Put(b)
 }
 
 // readResponse is the transport's handling of an attempt's answer: a
 // success body the request asked to buffer (st.Buffer) is read whole and
 // handed over through st; any other body is wrapped to be idle-bounded.
 func (t *sdkTransport) readResponse(st *retry.Request, resp *http.Response) (*http.Response, error) {
-	body := &idleBody{rc: resp.Body, idle: t.readIdle}
 	if st == nil || st.Buffer <= 0 || resp.StatusCode < 200 || resp.StatusCode > 299 {
-		resp.Body = body
+		resp.Body = &idleBody{rc: resp.Body, idle: t.readIdle}
 		return resp, nil
 	}
+	body := getIdleBody(resp.Body, t.readIdle)
 	b, more, err := readAtMost(body, resp.ContentLength, st.Buffer)
 	_ = body.Close()
+	putIdleBody(body)
 	switch {
 	case err != nil:
 		return nil, &bodyReadError{err: err}
