@@ -235,6 +235,7 @@ func (c *Client) BaseURL() string { return c.baseStr }
 type call struct {
 	method string
 	path   string // escaped, relative to the base URL, starting with "/"
+	url    string // optional: the base URL followed by path, built by the caller
 	query  url.Values
 	body   any         // JSON-encoded when non-nil
 	stream *streamBody // a body that is not JSON, streamed (instead of body)
@@ -268,7 +269,10 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 	if cs == nil {
 		cs = noCall
 	}
-	u := c.baseStr + cl.path
+	u := cl.url
+	if u == "" {
+		u = c.baseStr + cl.path
+	}
 	if len(cl.query) > 0 {
 		u += "?" + cl.query.Encode()
 	}

@@ -299,16 +299,18 @@ func (s *JobsService) jobCall(ctx context.Context, method, id, suffix string, op
 // job sends a bodiless request on one job that answers with the job. An
 // answer without an id keeps the one asked for.
 func (s *JobsService) job(ctx context.Context, method, id, suffix string, cs *callSettings) (*Job, error) {
-	p, err := jobPath(id, suffix)
-	if err != nil {
+	if err := checkJobID(id); err != nil {
 		return nil, err
 	}
+	// The whole URL in one string; the path is its tail (one allocation).
+	u := s.c.baseStr + jobsPath + "/" + url.PathEscape(id) + suffix
 	mark := retry.Idempotent
 	if method == http.MethodPost {
 		mark = retry.NonIdempotent
 	}
 	job := new(Job)
-	if err := s.c.do(ctx, &call{method: method, path: p, scope: scopeJobs, mark: mark, cs: cs}, job); err != nil {
+	cl := &call{method: method, url: u, path: u[len(s.c.baseStr):], scope: scopeJobs, mark: mark, cs: cs}
+	if err := s.c.do(ctx, cl, job); err != nil {
 		return nil, err
 	}
 	if job.ID == "" {
