@@ -238,7 +238,8 @@ type source struct {
 	slot, name, contentType string
 	r                       io.Reader
 	size                    int64
-	f                       *os.File // to close; nil for DetectReader's reader
+	f                       *os.File    // to close; nil for DetectReader's reader
+	fi                      os.FileInfo // f's, as openSource found it
 }
 
 func (s *source) close() {
@@ -284,7 +285,7 @@ func openSource(slot, path, override string) (*source, error) {
 		_ = f.Close()
 		return nil, err
 	}
-	return &source{slot: slot, name: filepath.Base(path), contentType: ct, r: f, size: fi.Size(), f: f}, nil
+	return &source{slot: slot, name: filepath.Base(path), contentType: ct, r: f, size: fi.Size(), f: f, fi: fi}, nil
 }
 
 func contentTypeOf(name, override string) (string, error) {
@@ -465,7 +466,7 @@ func (c *Client) uploadAll(ctx context.Context, created *CreatedJob, srcs []*sou
 	}
 	i, err := firstFailure(ctx, len(srcs), func(ctx context.Context, i int) error {
 		s := srcs[i]
-		return c.Jobs.uploadWith(ctx, uploads[i], s.r, s.size, s.contentType, cs, newProgress(onProgress, s.slot, s.size))
+		return c.Jobs.uploadWith(ctx, uploads[i], s.r, s.size, s.contentType, cs, newProgress(onProgress, s.slot, s.size), s.fi)
 	})
 	if err != nil {
 		return srcs[i].slot, err

@@ -45,11 +45,13 @@ func (s *JobsService) Upload(ctx context.Context, u Upload, body io.Reader, size
 }
 
 func (s *JobsService) upload(ctx context.Context, u Upload, body io.Reader, size int64, contentType string, cs *callSettings) error {
-	return s.uploadWith(ctx, u, body, size, contentType, cs, nil)
+	return s.uploadWith(ctx, u, body, size, contentType, cs, nil, nil)
 }
 
-// uploadWith is upload, reporting each attempt's progress to prog (nil: none).
-func (s *JobsService) uploadWith(ctx context.Context, u Upload, body io.Reader, size int64, contentType string, cs *callSettings, prog *progress) error {
+// uploadWith is upload, reporting each attempt's progress to prog (nil:
+// none). opened, when not nil, describes body: a regular file the SDK
+// opened and checked itself (see ownFile).
+func (s *JobsService) uploadWith(ctx context.Context, u Upload, body io.Reader, size int64, contentType string, cs *callSettings, prog *progress, opened os.FileInfo) error {
 	target, err := checkUpload(u, body, size, contentType)
 	if err != nil {
 		return err
@@ -57,7 +59,7 @@ func (s *JobsService) uploadWith(ctx context.Context, u Upload, body io.Reader, 
 	if !u.ExpiresAt.IsZero() && !s.c.clock.Now().Before(u.ExpiresAt) {
 		return fmt.Errorf("%w: slot %q expired at %s; create the job again", ErrUploadURLExpired, u.Slot, u.ExpiresAt.Format("2006-01-02T15:04:05Z07:00"))
 	}
-	return s.c.putPresignedWith(ctx, target, http.Header{"Content-Type": {contentType}}, body, size, "upload "+u.Slot, cs, prog)
+	return s.c.putPresignedWith(ctx, target, http.Header{"Content-Type": {contentType}}, body, size, "upload "+u.Slot, cs, prog, opened)
 }
 
 // putPresigned streams size bytes of body to a presigned URL with a PUT:
@@ -69,12 +71,15 @@ func (s *JobsService) uploadWith(ctx context.Context, u Upload, body io.Reader, 
 // retry; any other reader is sent once, without retries, and must hold at
 // least size bytes. what names the upload in errors about the body.
 func (c *Client) putPresigned(ctx context.Context, target string, header http.Header, body io.Reader, size int64, what string, cs *callSettings) error {
-	return c.putPresignedWith(ctx, target, header, body, size, what, cs, nil)
+	return c.putPresignedWith(ctx, target, header, body, size, what, cs, nil, nil)
 }
 
 // putPresignedWith is putPresigned, reporting each attempt's progress to
-// prog (nil: none).
-func (c *Client) putPresignedWith(ctx context.Context, target string, header http.Header, body io.Reader, size int64, what string, cs *callSettings, prog *progress) error {
+// prog (nil: none). opened, when not nil, is what the SDK's own stat of
+// body found when it opened it: body is then an *os.File of the SDK's own,
+// a regular file at offset 0 that nothing else reads (see ownFile), and
+// is not inspected again.
+func (c *Client) putPresignedWith(ctx context.Context, target string, header http.Header, body io.Reader, size int64, what string, cs *callSettings, prog *progress, opened os.FileInfo) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, target, nil)
 	if err != nil {
 		return fmt.Errorf("%w: upload URL: %s", ErrInvalidArgument, redactURLs(err.Error()))
@@ -83,13 +88,25 @@ func (c *Client) putPresignedWith(ctx context.Context, target string, header htt
 		req.Header[k] = v
 	}
 	req.ContentLength = size
-	ra, off, err := inspectBody(what+": the body", body, size)
-	if err != nil {
-		return err
+	own, _ := body.(*os.File)
+	if opened == nil {
+		own = nil
 	}
-	// A body that may block is pumped, so that the context ends the call
-	// whatever its Read does (see pumpBody).
-	pump := mayBlock(body)
+	var (
+		ra   io.ReaderAt
+		off  int64
+		pump bool
+	)
+	if own != nil {
+		ra = own // regular, at offset 0, never moved by anyone else
+	} else {
+		if ra, off, err = inspectBody(what+": the body", body, size); err != nil {
+			return err
+		}
+		// A body that may block is pumped, so that the context ends the
+		// call whatever its Read does (see pumpBody).
+		pump = mayBlock(body)
+	}
 	var (
 		mu    sync.Mutex
 		pumps []*pumpBody
@@ -120,9 +137,13 @@ func (c *Client) putPresignedWith(ctx context.Context, target string, header htt
 		req.Body = http.NoBody
 		prog.reader(nil) // reports the total, 0
 	case ra != nil:
-		if f, ok := body.(*os.File); ok && prog == nil {
-			// sendfile (upload_file.go); progress needs the bytes to pass
-			// through a reader that counts them.
+		// sendfile (upload_file.go); progress needs the bytes to pass
+		// through a reader that counts them.
+		switch f, ok := body.(*os.File); {
+		case prog != nil || !ok:
+		case own != nil:
+			req.GetBody = ownFileBodies(own, opened, size)
+		default:
 			req.GetBody = fileBodies(f, off, size)
 		}
 		if req.GetBody == nil {

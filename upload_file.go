@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/phospheneai/authenta-go/internal/retry"
 )
@@ -27,30 +28,80 @@ func fileBodies(f *os.File, off, size int64) func() (io.ReadCloser, error) {
 	if err != nil || !fi.Mode().IsRegular() || fi.Size()-off != size {
 		return nil
 	}
-	return func() (io.ReadCloser, error) {
-		g, gi, err := reopen(f, fi)
-		if err != nil {
-			// No second handle (no /proc, a name that no longer leads
-			// to the file): read the caller's handle at its offsets.
-			return io.NopCloser(&exactReader{r: io.NewSectionReader(f, off, size), left: size}), nil
-		}
-		if gi.Size()-off < size {
-			err = fmt.Errorf("%w: the file holds %d bytes from offset %d, not the %d declared", ErrInvalidArgument, max(gi.Size()-off, 0), off, size)
-		}
-		if err == nil && off > 0 {
-			_, err = g.Seek(off, io.SeekStart)
-		}
-		if err != nil {
-			_ = g.Close()
-			return nil, &retry.Permanent{Err: err}
-		}
-		if gi.Size()-off > size {
-			// The file grew: net/http would refuse the extra bytes, so
-			// send exactly size of them through a reader.
-			return &limitedFile{exactReader{r: g, left: size}, g}, nil
-		}
-		return g, nil
+	return func() (io.ReadCloser, error) { return freshBody(f, fi, off, size) }
+}
+
+// freshBody opens f again for one attempt, positioned at off, and returns
+// it as the body of an upload of size bytes (see fileBodies); fi is what a
+// stat of f found when the upload began.
+func freshBody(f *os.File, fi os.FileInfo, off, size int64) (io.ReadCloser, error) {
+	g, gi, err := reopen(f, fi)
+	if err != nil {
+		// No second handle (no /proc, a name that no longer leads to the
+		// file): read the caller's handle at its offsets.
+		return io.NopCloser(&exactReader{r: io.NewSectionReader(f, off, size), left: size}), nil
 	}
+	if gi.Size()-off < size {
+		err = shrankError(gi.Size(), off, size)
+	}
+	if err == nil && off > 0 {
+		_, err = g.Seek(off, io.SeekStart)
+	}
+	if err != nil {
+		_ = g.Close()
+		return nil, &retry.Permanent{Err: err}
+	}
+	if gi.Size()-off > size {
+		// The file grew: net/http would refuse the extra bytes, so send
+		// exactly size of them through a reader.
+		return &limitedFile{exactReader{r: g, left: size}, g}, nil
+	}
+	return g, nil
+}
+
+func shrankError(now, off, size int64) error {
+	return fmt.Errorf("%w: the file holds %d bytes from offset %d, not the %d declared", ErrInvalidArgument, max(now-off, 0), off, size)
+}
+
+// ownFile is the upload of a file the SDK opened itself (Detect's inputs,
+// see openSource): f is a regular file at offset 0 that nothing else reads
+// or moves, fi what its stat found when it was opened, and size all of it.
+// The first attempt sends f itself, behind io.NopCloser (which net/http
+// unwraps, so it still sends f with sendfile, but does not close the
+// handle that later attempts reopen). Each later attempt may start while
+// net/http still reads the one before, so it gets a fresh handle, as
+// fileBodies gives. One fstat before the first attempt finds a file that
+// shrank (an error, nothing sent) or grew (exactly size bytes are sent)
+// since it was opened; what openSource checked is not checked again, and
+// the file is not opened a second time unless an attempt fails.
+type ownFile struct {
+	f     *os.File
+	fi    os.FileInfo
+	size  int64
+	begun atomic.Bool // the first attempt has its body
+}
+
+// ownFileBodies returns the GetBody of the upload of a file the SDK
+// opened itself (see ownFile).
+func ownFileBodies(f *os.File, fi os.FileInfo, size int64) func() (io.ReadCloser, error) {
+	o := &ownFile{f: f, fi: fi, size: size}
+	return o.body
+}
+
+func (o *ownFile) body() (io.ReadCloser, error) {
+	if o.begun.Swap(true) {
+		return freshBody(o.f, o.fi, 0, o.size)
+	}
+	gi, err := o.f.Stat()
+	switch {
+	case err != nil:
+		return nil, &retry.Permanent{Err: fmt.Errorf("%w: %w", ErrInvalidArgument, err)}
+	case gi.Size() < o.size:
+		return nil, &retry.Permanent{Err: shrankError(gi.Size(), 0, o.size)}
+	case gi.Size() > o.size:
+		return io.NopCloser(&exactReader{r: o.f, left: o.size}), nil
+	}
+	return io.NopCloser(o.f), nil
 }
 
 // reopen opens the file f is a handle on again, read-only: through
