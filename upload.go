@@ -59,7 +59,7 @@ func (s *JobsService) uploadWith(ctx context.Context, u Upload, body io.Reader, 
 	if !u.ExpiresAt.IsZero() && !s.c.clock.Now().Before(u.ExpiresAt) {
 		return fmt.Errorf("%w: slot %q expired at %s; create the job again", ErrUploadURLExpired, u.Slot, u.ExpiresAt.Format("2006-01-02T15:04:05Z07:00"))
 	}
-	return s.c.putPresignedWith(ctx, target, http.Header{"Content-Type": {contentType}}, body, size, "upload "+u.Slot, cs, prog, opened)
+	return s.c.putPresignedWith(ctx, target, presignedHeader{contentType: contentType}, body, size, "upload "+u.Slot, cs, prog, opened)
 }
 
 // putPresigned streams size bytes of body to a presigned URL with a PUT:
@@ -71,7 +71,14 @@ func (s *JobsService) uploadWith(ctx context.Context, u Upload, body io.Reader, 
 // retry; any other reader is sent once, without retries, and must hold at
 // least size bytes. what names the upload in errors about the body.
 func (c *Client) putPresigned(ctx context.Context, target string, header http.Header, body io.Reader, size int64, what string, cs *callSettings) error {
-	return c.putPresignedWith(ctx, target, header, body, size, what, cs, nil, nil)
+	return c.putPresignedWith(ctx, target, presignedHeader{header: header}, body, size, what, cs, nil, nil)
+}
+
+// presignedHeader is what a presigned PUT sends besides User-Agent: a
+// Content-Type, if not empty, and then header's fields.
+type presignedHeader struct {
+	contentType string
+	header      http.Header
 }
 
 // putPresignedWith is putPresigned, reporting each attempt's progress to
@@ -79,12 +86,23 @@ func (c *Client) putPresigned(ctx context.Context, target string, header http.He
 // body found when it opened it: body is then an *os.File of the SDK's own,
 // a regular file at offset 0 that nothing else reads (see ownFile), and
 // is not inspected again.
-func (c *Client) putPresignedWith(ctx context.Context, target string, header http.Header, body io.Reader, size int64, what string, cs *callSettings, prog *progress, opened os.FileInfo) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, target, nil)
+func (c *Client) putPresignedWith(ctx context.Context, target string, header presignedHeader, body io.Reader, size int64, what string, cs *callSettings, prog *progress, opened os.FileInfo) error {
+	// The request's retry state is made with it (send would otherwise add
+	// one with a copy of the request).
+	st := &retry.Request{Mark: retry.Idempotent, Max: -1}
+	req, err := http.NewRequestWithContext(retry.With(ctx, st), http.MethodPut, target, nil)
 	if err != nil {
 		return fmt.Errorf("%w: upload URL: %s", ErrInvalidArgument, redactURLs(err.Error()))
 	}
-	for k, v := range header {
+	// Content-Type and User-Agent share one array; each slice is capped at
+	// its length, so an append by middleware copies rather than
+	// overwrites its neighbour.
+	vals := [...]string{header.contentType, c.userAgent}
+	if header.contentType != "" {
+		req.Header["Content-Type"] = vals[0:1:1]
+	}
+	req.Header["User-Agent"] = vals[1:2:2] // send keeps it as it is
+	for k, v := range header.header {
 		req.Header[k] = v
 	}
 	req.ContentLength = size
@@ -157,7 +175,7 @@ func (c *Client) putPresignedWith(ctx context.Context, target string, header htt
 	default:
 		// Read once: no GetBody, and the retry policy is told not to try.
 		req.Body = wrap(body)
-		req = req.WithContext(retry.WithMark(ctx, retry.Once))
+		st.Mark = retry.Once
 	}
 	resp, err := c.send(c.storage, req, scopeStorage, cs)
 	if err != nil {
