@@ -290,7 +290,11 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 	if out != nil {
 		st.Buffer = maxResponseBody // read inside the attempt (sdkTransport)
 	}
-	req, err := http.NewRequestWithContext(retry.With(ctx, st), cl.method, u, body)
+	rctx := retry.With(ctx, st)
+	if tracesWrites(cl.method) {
+		rctx = st.TraceWrites(rctx) // once here, not per attempt (sdkTransport)
+	}
+	req, err := http.NewRequestWithContext(rctx, cl.method, u, body)
 	if err != nil {
 		return fmt.Errorf("%w: %s", ErrInvalidArgument, redactURLs(err.Error()))
 	}

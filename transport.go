@@ -26,12 +26,20 @@ type sdkTransport struct {
 func (t *sdkTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	ctx := r.Context()
 	st := retry.From(ctx)
-	var wrote *atomic.Bool
-	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodDelete && r.Method != http.MethodPut {
-		wrote = new(atomic.Bool)
-		r = r.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-			WroteHeaders: func() { wrote.Store(true) },
-		}))
+	var (
+		wrote  *atomic.Bool
+		shared bool // st's trace (made once per request by do) tells
+	)
+	if tracesWrites(r.Method) {
+		if st != nil && st.Traces(ctx) {
+			shared = true
+			st.StartWrite()
+		} else {
+			wrote = new(atomic.Bool)
+			r = r.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+				WroteHeaders: func() { wrote.Store(true) },
+			}))
+		}
 	}
 	logging := t.logger != nil && t.logger.Enabled(ctx, slog.LevelDebug)
 	var start time.Time
@@ -44,7 +52,7 @@ func (t *sdkTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	switch {
 	case err != nil:
-		if wrote != nil && !wrote.Load() {
+		if (wrote != nil && !wrote.Load()) || (shared && !st.WroteHeaders()) {
 			err = &retry.NotSentError{Err: err}
 		}
 	case resp.Body != nil:
@@ -54,6 +62,13 @@ func (t *sdkTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		t.log(r, resp, err, time.Since(start))
 	}
 	return resp, err
+}
+
+// tracesWrites reports whether requests of a method are traced to tell
+// whether they were sent: those that are not idempotent (a POST that
+// failed before it was sent may be sent again).
+func tracesWrites(method string) bool {
+	return method != http.MethodGet && method != http.MethodHead && method != http.MethodDelete && method != http.MethodPut
 }
 
 func (t *sdkTransport) log(r *http.Request, resp *http.Response, err error, d time.Duration) {

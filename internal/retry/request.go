@@ -2,6 +2,7 @@ package retry
 
 import (
 	"context"
+	"net/http/httptrace"
 	"sync"
 	"sync/atomic"
 )
@@ -30,7 +31,39 @@ type Request struct {
 	mu         sync.Mutex // guards the last response's status and id
 	lastStatus int
 	lastID     string
+
+	// trace notes in wrote that an attempt's request headers were
+	// written (see TraceWrites); one trace serves every attempt.
+	trace httptrace.ClientTrace
+	wrote atomic.Bool
 }
+
+// TraceWrites returns ctx, which must carry r, with a client trace that
+// notes when an attempt's request headers are written: one trace for
+// every attempt of the request, where a trace made per attempt would cost
+// a copy of the request each time. An attempt calls StartWrite before it
+// is sent, and WroteHeaders after it failed. TraceWrites is called once,
+// before the first attempt.
+func (r *Request) TraceWrites(ctx context.Context) context.Context {
+	r.trace.WroteHeaders = func() { r.wrote.Store(true) }
+	return httptrace.WithClientTrace(ctx, &r.trace)
+}
+
+// Traces reports whether ctx's client trace is r's own (TraceWrites), not
+// one that another layer made or composed with it since: only then does
+// WroteHeaders tell about the attempt sent with ctx.
+func (r *Request) Traces(ctx context.Context) bool {
+	return r.trace.WroteHeaders != nil && httptrace.ContextClientTrace(ctx) == &r.trace
+}
+
+// StartWrite forgets that an earlier attempt's headers were written. An
+// earlier attempt whose write ends late can only make the next one look
+// sent (and so not be resent): the safe side.
+func (r *Request) StartWrite() { r.wrote.Store(false) }
+
+// WroteHeaders reports whether the headers of the attempt since
+// StartWrite were written to a connection.
+func (r *Request) WroteHeaders() bool { return r.wrote.Load() }
 
 // Saw records the status and request id of an attempt's response (id ""
 // keeps the last one seen).

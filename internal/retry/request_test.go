@@ -2,6 +2,7 @@ package retry
 
 import (
 	"context"
+	"net/http/httptrace"
 	"testing"
 	"time"
 
@@ -41,4 +42,31 @@ func TestWithIsAContext(t *testing.T) {
 	assert.ErrorIs(t, ctx.Err(), context.Canceled)
 	assert.ErrorIs(t, child.Err(), context.Canceled)
 	assert.Same(t, r, From(child), "derived contexts still carry r")
+}
+
+// TestTraceWrites checks the one trace of a request's attempts: it notes
+// written headers until the next attempt starts, and it speaks for a
+// context only when no other trace was composed over it since.
+func TestTraceWrites(t *testing.T) {
+	t.Parallel()
+	r := &Request{Mark: NonIdempotent, Max: -1}
+	ctx := With(context.Background(), r)
+	assert.False(t, r.Traces(ctx), "no trace before TraceWrites")
+
+	var theirs int
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { theirs++ }})
+	traced := r.TraceWrites(ctx)
+	assert.True(t, r.Traces(traced))
+	assert.Same(t, r, From(traced))
+
+	r.StartWrite()
+	assert.False(t, r.WroteHeaders())
+	httptrace.ContextClientTrace(traced).WroteHeaders()
+	assert.True(t, r.WroteHeaders())
+	assert.Equal(t, 1, theirs, "a trace the context had before still hears the event")
+	r.StartWrite()
+	assert.False(t, r.WroteHeaders(), "the next attempt starts unsent")
+
+	over := httptrace.WithClientTrace(traced, &httptrace.ClientTrace{})
+	assert.False(t, r.Traces(over), "another trace over it: not r's alone")
 }
