@@ -217,6 +217,9 @@ func (j *Job) decodeTyped(t *wireJobTyped, wrappers int) error {
 	}
 	j.fill(&t.wireJobFields, t.TaskType)
 	j.addInputs(t.Inputs)
+	if n := len(t.Artifacts) - count(t.Artifacts, nil); n > 0 {
+		j.Artifacts = make([]Artifact, 0, n) // one allocation, not one per doubling
+	}
 	for _, a := range t.Artifacts {
 		if a != nil {
 			j.Artifacts = append(j.Artifacts, a.artifact())
@@ -224,6 +227,17 @@ func (j *Job) decodeTyped(t *wireJobTyped, wrappers int) error {
 	}
 	j.addLegacyResultURL(&t.wireJobFields)
 	return nil
+}
+
+// count returns how many of s are v.
+func count[T comparable](s []T, v T) int {
+	n := 0
+	for _, x := range s {
+		if x == v {
+			n++
+		}
+	}
+	return n
 }
 
 // decodeLenient reads every field on its own, whatever its shape.
