@@ -129,9 +129,26 @@ func putIdleBody(b *idleBody) {
 
 // readResponse is the transport's handling of an attempt's answer: a
 // success body the request asked to buffer (st.Buffer) is read whole and
-// handed over through st; any other body is wrapped to be idle-bounded.
+// handed over through st, one it asked to drop (st.Drop) is drained and
+// closed; any other body is wrapped to be idle-bounded.
 func (t *sdkTransport) readResponse(st *retry.Request, resp *http.Response) (*http.Response, error) {
-	if st == nil || st.Buffer <= 0 || resp.StatusCode < 200 || resp.StatusCode > 299 {
+	success := resp.StatusCode >= 200 && resp.StatusCode <= 299
+	switch {
+	case resp.Body == http.NoBody:
+		return resp, nil // nothing to read, nothing to bound
+	case st != nil && st.Drop && st.Buffer <= 0 && success:
+		// The caller drops the body: drain it here, as drainClose would
+		// after the attempt. A body declared empty is only closed.
+		if resp.ContentLength == 0 {
+			_ = resp.Body.Close()
+		} else {
+			body := getIdleBody(resp.Body, t.readIdle)
+			drainClose(body)
+			putIdleBody(body)
+		}
+		resp.Body = http.NoBody
+		return resp, nil
+	case st == nil || st.Buffer <= 0 || !success:
 		resp.Body = &idleBody{rc: resp.Body, idle: t.readIdle}
 		return resp, nil
 	}

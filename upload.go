@@ -89,7 +89,7 @@ type presignedHeader struct {
 func (c *Client) putPresignedWith(ctx context.Context, target string, header presignedHeader, body io.Reader, size int64, what string, cs *callSettings, prog *progress, opened os.FileInfo) error {
 	// The request's retry state is made with it (send would otherwise add
 	// one with a copy of the request).
-	st := &retry.Request{Mark: retry.Idempotent, Max: -1}
+	st := &retry.Request{Mark: retry.Idempotent, Max: -1, Drop: true} // the answer is dropped
 	req, err := http.NewRequestWithContext(retry.With(ctx, st), http.MethodPut, target, nil)
 	if err != nil {
 		return fmt.Errorf("%w: upload URL: %s", ErrInvalidArgument, redactURLs(err.Error()))

@@ -24,7 +24,11 @@ type Request struct {
 	// response's body whole (at most Buffer bytes) inside the attempt, so
 	// that a body cut by the network is an error the retry policy sees.
 	// The bytes are then handed over with Body. Zero streams the body.
-	Buffer   int
+	Buffer int
+	// Drop, when set (and Buffer is not), has the SDK's transport drain
+	// and close a success response's body inside the attempt, for a
+	// request whose caller does not read it (an upload's answer).
+	Drop     bool
 	body     []byte
 	attempts atomic.Int32
 
