@@ -360,7 +360,14 @@ func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *
 	if slot, err := c.uploadAll(ctx, created, srcs, cs, o.OnUploadProgress); err != nil {
 		return fail(StepUpload, slot, err, false)
 	}
-	fin, err := c.Jobs.job(ctx, http.MethodPost, job.ID, "/finalize", cs)
+	var fin *Job
+	if o.OnFinalized != nil {
+		fin, err = c.Jobs.job(ctx, http.MethodPost, job.ID, "/finalize", cs)
+	} else {
+		// Nobody reads the answer: it is read inside its attempt and
+		// checked as the job decoder would, but not decoded.
+		err = c.Jobs.jobInto(ctx, http.MethodPost, job.ID, "/finalize", cs, jobChecked{})
+	}
 	if err != nil {
 		// A finalize whose answer was cut reached the server: the job is
 		// queued, so wait for it rather than remove it.

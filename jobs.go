@@ -299,18 +299,8 @@ func (s *JobsService) jobCall(ctx context.Context, method, id, suffix string, op
 // job sends a bodiless request on one job that answers with the job. An
 // answer without an id keeps the one asked for.
 func (s *JobsService) job(ctx context.Context, method, id, suffix string, cs *callSettings) (*Job, error) {
-	if err := checkJobID(id); err != nil {
-		return nil, err
-	}
-	// The whole URL in one string; the path is its tail (one allocation).
-	u := s.c.baseStr + jobsPath + "/" + url.PathEscape(id) + suffix
-	mark := retry.Idempotent
-	if method == http.MethodPost {
-		mark = retry.NonIdempotent
-	}
 	job := new(Job)
-	cl := &call{method: method, url: u, path: u[len(s.c.baseStr):], scope: scopeJobs, mark: mark, cs: cs}
-	if err := s.c.do(ctx, cl, job); err != nil {
+	if err := s.jobInto(ctx, method, id, suffix, cs, job); err != nil {
 		return nil, err
 	}
 	if job.ID == "" {
@@ -318,6 +308,21 @@ func (s *JobsService) job(ctx context.Context, method, id, suffix string, cs *ca
 	}
 	s.c.scrubJob(job)
 	return job, nil
+}
+
+// jobInto sends job's request and decodes the answer into out.
+func (s *JobsService) jobInto(ctx context.Context, method, id, suffix string, cs *callSettings, out ownedDecoder) error {
+	if err := checkJobID(id); err != nil {
+		return err
+	}
+	// The whole URL in one string; the path is its tail (one allocation).
+	u := s.c.baseStr + jobsPath + "/" + url.PathEscape(id) + suffix
+	mark := retry.Idempotent
+	if method == http.MethodPost {
+		mark = retry.NonIdempotent
+	}
+	cl := &call{method: method, url: u, path: u[len(s.c.baseStr):], scope: scopeJobs, mark: mark, cs: cs}
+	return s.c.do(ctx, cl, out)
 }
 
 // List returns one page of jobs, newest first as the server orders them.

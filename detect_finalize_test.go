@@ -1,0 +1,68 @@
+package authenta_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	authenta "github.com/phospheneai/authenta-go"
+)
+
+// TestDetectFinalizeAnswerChecked: a finalize answer that is not a job
+// document fails the finalize step (and the job is removed) whether or not
+// OnFinalized asks for the finalized job; any job document, in any shape,
+// goes on to the wait.
+func TestDetectFinalizeAnswerChecked(t *testing.T) {
+	t.Parallel()
+	f := newDetectFiles(t)
+	tests := []struct {
+		name   string
+		answer string
+		fails  bool
+	}{
+		{"documented", `{"id":"7","status":"queued","message":"Job successfully queued for processing"}`, false},
+		{"numbers and wrappers", `{"data":{"jobId":7,"status":"queued"}}`, false},
+		{"odd field types", `{"id":[7],"status":{"s":1},"artifacts":"none"}`, false},
+		{"null", `null`, false},
+		{"empty", ``, false},
+		{"not JSON", `<html>queued</html>`, true},
+		{"cut", `{"id":"7","status":"que`, true},
+		{"an array", `[{"id":"7"}]`, true},
+		{"a string", `"queued"`, true},
+	}
+	for _, tt := range tests {
+		for _, hook := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/OnFinalized=%v", tt.name, hook), func(t *testing.T) {
+				t.Parallel()
+				mock := newMock(t)
+				var log reqLog
+				platform{finalize: jsonResponder(200, tt.answer)}.register(mock, &log)
+				c, _ := fakeClient(t, mock, authenta.WithMaxRetries(1))
+				opts := &authenta.DetectOptions{Wait: fastWait}
+				var finalized *authenta.Job
+				if hook {
+					opts.OnFinalized = func(j *authenta.Job) { finalized = j }
+				}
+				d, err := c.Detect(t.Context(), authenta.AIImageDetection, f.photo, opts)
+				if !tt.fails {
+					require.NoError(t, err, "OnFinalized %v", hook)
+					assert.Equal(t, "7", d.Job.ID)
+					if hook {
+						require.NotNil(t, finalized)
+						assert.Equal(t, "7", finalized.ID)
+					}
+					return
+				}
+				require.Error(t, err, "OnFinalized %v", hook)
+				var se *authenta.StepError
+				require.ErrorAs(t, err, &se)
+				assert.Equal(t, authenta.StepFinalize, se.Step, "OnFinalized %v", hook)
+				assert.True(t, se.Removed, "OnFinalized %v", hook)
+				assert.Nil(t, finalized)
+				assert.Equal(t, 0, countCalls(&log, "GET /api/v1/jobs/7"), "no wait")
+			})
+		}
+	}
+}
