@@ -94,8 +94,11 @@ func (r *readErr) Read(p []byte) (int, error) {
 // success the caller owns resp.Body.
 func (s *JobsService) openArtifact(ctx context.Context, a Artifact, ref *refresher, cs *callSettings, limit int) (*http.Response, error) {
 	resp, err := s.getStorage(ctx, a.DownloadURL, cs, limit)
+	if err == nil {
+		return resp, nil // before the variable errors.As makes escape
+	}
 	var ae *APIError
-	if err == nil || !errors.As(err, &ae) || (ae.StatusCode != 403 && ae.StatusCode != 404) || !ref.canRefresh() {
+	if !errors.As(err, &ae) || (ae.StatusCode != 403 && ae.StatusCode != 404) || !ref.canRefresh() {
 		return resp, err
 	}
 	fresh, gerr := ref.get(ctx)

@@ -187,6 +187,9 @@ func (c *Client) poll(ctx context.Context, o WaitOptions, what string, check fun
 
 // retryAfter returns the delay a 429 or 503 poll asked for, if any.
 func retryAfter(err error) time.Duration {
+	if err == nil {
+		return 0 // every successful poll: before the variable errors.As makes escape
+	}
 	var ae *APIError
 	if errors.As(err, &ae) && (ae.StatusCode == http.StatusTooManyRequests || ae.StatusCode == http.StatusServiceUnavailable) {
 		return ae.RetryAfter
