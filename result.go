@@ -67,7 +67,11 @@ type wireResult struct {
 // not a JSON object, and with a *ResultError (matching ErrJobFailed) when
 // the document reports an error ({"error": ..., "message": ...}) and
 // carries no verdict, score, vector or face.
-func ParseResult(raw []byte) (*Result, error) {
+func ParseResult(raw []byte) (*Result, error) { return parseResult(raw, true) }
+
+// parseResult is ParseResult; Result.Raw is a copy of raw when clone is
+// set, else raw itself (a buffer of the SDK's own, read for this result).
+func parseResult(raw []byte, clone bool) (*Result, error) {
 	var w wireResult
 	t := bytes.TrimSpace(raw)
 	if len(t) == 0 || t[0] != '{' {
@@ -76,8 +80,11 @@ func ParseResult(raw []byte) (*Result, error) {
 	if err := json.Unmarshal(t, &w); err != nil {
 		return nil, fmt.Errorf("authenta: decode result: %w", err)
 	}
+	if clone {
+		t = bytes.Clone(t)
+	}
 	r := &Result{
-		Raw:                   json.RawMessage(bytes.Clone(t)),
+		Raw:                   json.RawMessage(t),
 		IsDeepFake:            firstBool(w.IsDeepFake, w.Fake),
 		RealConfidencePercent: lenient.Float(w.RealConfidencePercent),
 		IsSpoof:               lenient.Bool(w.IsSpoof),
@@ -101,13 +108,17 @@ func ParseResult(raw []byte) (*Result, error) {
 		spoof := !*r.IsLive
 		r.IsSpoof = &spoof
 	}
-	var ids identitySet
-	ids.addPredictions(w.IdentityPredictions)
-	ids.addPredictions(w.Participants)
-	ids.addFaces(w.BoundingBoxes)
-	ids.addFaces(w.IdentityDetails)
-	r.Identities = ids.list()
-	r.hint = ids.beyond
+	if len(w.IdentityPredictions) > 0 || len(w.Participants) > 0 || len(w.BoundingBoxes) > 0 || len(w.IdentityDetails) > 0 {
+		// In a branch: the set escapes, so a result without faces would
+		// allocate it for nothing.
+		var ids identitySet
+		ids.addPredictions(w.IdentityPredictions)
+		ids.addPredictions(w.Participants)
+		ids.addFaces(w.BoundingBoxes)
+		ids.addFaces(w.IdentityDetails)
+		r.Identities = ids.list()
+		r.hint = ids.beyond
+	}
 	if n := lenient.Float(w.DeepFakes); n != nil && *n >= 0 { // legacy: how many faces are fake
 		r.hint = fold(r.hint, boolVerdict(*n > 0))
 	}
@@ -189,29 +200,30 @@ func (s *JobsService) result(ctx context.Context, job *Job, cs *callSettings) (*
 		if err != nil {
 			return nil, err
 		}
-		return s.parseResult(job, ownedBytes(resp.Body))
+		return s.parseResult(job, ownedBytes(resp.Body), false) // this call's own buffer: kept as Raw
 	}
 	if len(job.InlineResult) > 0 {
-		return s.parseResult(job, job.InlineResult)
+		return s.parseResult(job, job.InlineResult, true)
 	}
 	return nil, fmt.Errorf("%w: job %s is %s and carries no result", ErrNoResult, oneLine(job.ID, maxRequestIDLen), oneLine(string(job.Status), maxCodeLen))
 }
 
 // parseResult parses a job's result document, adds the faces the job
 // describes beside it, and turns a document that reports an error into a
-// *ResultError carrying the job.
-func (s *JobsService) parseResult(job *Job, raw []byte) (*Result, error) {
-	r, err := ParseResult(raw)
+// *ResultError carrying the job. Result.Raw is a copy of raw when clone is
+// set, else raw itself.
+func (s *JobsService) parseResult(job *Job, raw []byte, clone bool) (*Result, error) {
+	r, err := parseResult(raw, clone)
+	if err == nil {
+		r.addJobIdentities(job)
+		return r, nil
+	}
 	var re *ResultError
 	if errors.As(err, &re) {
 		re.Job, re.Name, re.Message = job, s.c.scrubKey(re.Name), s.c.scrubKey(re.Message)
 		return nil, re
 	}
-	if err != nil {
-		return nil, err
-	}
-	r.addJobIdentities(job)
-	return r, nil
+	return nil, err
 }
 
 func resultArtifact(job *Job) (Artifact, bool) {
