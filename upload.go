@@ -59,7 +59,7 @@ func (s *JobsService) uploadWith(ctx context.Context, u Upload, body io.Reader, 
 	if !u.ExpiresAt.IsZero() && !s.c.clock.Now().Before(u.ExpiresAt) {
 		return fmt.Errorf("%w: slot %q expired at %s; create the job again", ErrUploadURLExpired, u.Slot, u.ExpiresAt.Format("2006-01-02T15:04:05Z07:00"))
 	}
-	return s.c.putPresignedWith(ctx, target, presignedHeader{contentType: contentType}, body, size, "upload "+u.Slot, cs, prog, opened)
+	return s.c.putPresignedWith(ctx, target, presignedHeader{contentType: contentType}, body, size, uploadName{"upload", u.Slot}, cs, prog, opened)
 }
 
 // putPresigned streams size bytes of body to a presigned URL with a PUT:
@@ -71,7 +71,18 @@ func (s *JobsService) uploadWith(ctx context.Context, u Upload, body io.Reader, 
 // retry; any other reader is sent once, without retries, and must hold at
 // least size bytes. what names the upload in errors about the body.
 func (c *Client) putPresigned(ctx context.Context, target string, header http.Header, body io.Reader, size int64, what string, cs *callSettings) error {
-	return c.putPresignedWith(ctx, target, presignedHeader{header: header}, body, size, what, cs, nil, nil)
+	return c.putPresignedWith(ctx, target, presignedHeader{header: header}, body, size, uploadName{verb: what}, cs, nil, nil)
+}
+
+// uploadName names an upload in errors about its body ("upload
+// original"): the string is made only when an error needs it.
+type uploadName struct{ verb, name string }
+
+func (n uploadName) String() string {
+	if n.name == "" {
+		return n.verb
+	}
+	return n.verb + " " + n.name
 }
 
 // presignedHeader is what a presigned PUT sends besides User-Agent: a
@@ -86,7 +97,7 @@ type presignedHeader struct {
 // body found when it opened it: body is then an *os.File of the SDK's own,
 // a regular file at offset 0 that nothing else reads (see ownFile), and
 // is not inspected again.
-func (c *Client) putPresignedWith(ctx context.Context, target string, header presignedHeader, body io.Reader, size int64, what string, cs *callSettings, prog *progress, opened os.FileInfo) error {
+func (c *Client) putPresignedWith(ctx context.Context, target string, header presignedHeader, body io.Reader, size int64, what uploadName, cs *callSettings, prog *progress, opened os.FileInfo) error {
 	// The request's retry state is made with it (send would otherwise add
 	// one with a copy of the request).
 	st := &retry.Request{Mark: retry.Idempotent, Max: -1, Drop: true} // the answer is dropped
@@ -118,38 +129,18 @@ func (c *Client) putPresignedWith(ctx context.Context, target string, header pre
 	if own != nil {
 		ra = own // regular, at offset 0, never moved by anyone else
 	} else {
-		if ra, off, err = inspectBody(what+": the body", body, size); err != nil {
+		if ra, off, err = inspectBody(what.String()+": the body", body, size); err != nil {
 			return err
 		}
 		// A body that may block is pumped, so that the context ends the
 		// call whatever its Read does (see pumpBody).
 		pump = mayBlock(body)
 	}
-	var (
-		mu    sync.Mutex
-		pumps []*pumpBody
-	)
-	wrap := func(r io.Reader) io.ReadCloser {
-		// Each body is one attempt: progress restarts from 0.
-		er := prog.reader(&exactReader{r: r, left: size})
-		if !pump {
-			return io.NopCloser(er)
-		}
-		p := newPumpBody(ctx, er)
-		mu.Lock()
-		pumps = append(pumps, p)
-		mu.Unlock()
-		return p
+	var pumps *pumpSet
+	if pump {
+		pumps = new(pumpSet)
+		defer pumps.close()
 	}
-	// The transport closes the bodies it sent; a transport that does not
-	// must not leave pumps behind.
-	defer func() {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, p := range pumps {
-			_ = p.Close()
-		}
-	}()
 	switch {
 	case size == 0:
 		req.Body = http.NoBody
@@ -166,7 +157,7 @@ func (c *Client) putPresignedWith(ctx context.Context, target string, header pre
 		}
 		if req.GetBody == nil {
 			req.GetBody = func() (io.ReadCloser, error) {
-				return wrap(io.NewSectionReader(ra, off, size)), nil
+				return attemptBody(ctx, io.NewSectionReader(ra, off, size), size, prog, pumps), nil
 			}
 		}
 		if req.Body, err = req.GetBody(); err != nil {
@@ -174,7 +165,7 @@ func (c *Client) putPresignedWith(ctx context.Context, target string, header pre
 		}
 	default:
 		// Read once: no GetBody, and the retry policy is told not to try.
-		req.Body = wrap(body)
+		req.Body = attemptBody(ctx, body, size, prog, pumps)
 		st.Mark = retry.Once
 	}
 	resp, err := c.send(c.storage, req, scopeStorage, cs)
@@ -183,6 +174,40 @@ func (c *Client) putPresignedWith(ctx context.Context, target string, header pre
 	}
 	drainClose(resp.Body)
 	return nil
+}
+
+// attemptBody is one attempt's body of an upload: exactly size bytes of r,
+// counted by prog (each attempt starts again from 0), and pumped (see
+// pumpBody) when pumps is not nil.
+func attemptBody(ctx context.Context, r io.Reader, size int64, prog *progress, pumps *pumpSet) io.ReadCloser {
+	er := prog.reader(&exactReader{r: r, left: size})
+	if pumps == nil {
+		return io.NopCloser(er)
+	}
+	return pumps.add(newPumpBody(ctx, er))
+}
+
+// pumpSet holds the pumped bodies of one upload. The transport closes the
+// bodies it sent; a transport that does not must not leave pumps behind,
+// so the upload closes them all when it ends.
+type pumpSet struct {
+	mu     sync.Mutex
+	bodies []*pumpBody
+}
+
+func (s *pumpSet) add(p *pumpBody) *pumpBody {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.bodies = append(s.bodies, p)
+	return p
+}
+
+func (s *pumpSet) close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range s.bodies {
+		_ = p.Close()
+	}
 }
 
 func checkUpload(u Upload, body io.Reader, size int64, contentType string) (string, error) {
