@@ -463,20 +463,44 @@ func faceParameters(task TaskType, orig *source, o DetectOptions) (map[string]an
 // uploadAll uploads every source to its slot's URL, concurrently. The first
 // failure cancels the others; it returns the failed input's slot.
 func (c *Client) uploadAll(ctx context.Context, created *CreatedJob, srcs []*source, cs *callSettings, onProgress func(slot string, sent, total int64)) (string, error) {
+	if len(srcs) == 1 { // nothing to run beside it: no closure, no goroutine
+		s := srcs[0]
+		u, err := uploadFor(created, s)
+		if err == nil {
+			err = c.uploadSource(ctx, u, s, cs, onProgress)
+		}
+		if err != nil {
+			return s.slot, err
+		}
+		return "", nil
+	}
 	uploads := make([]Upload, len(srcs))
 	for i, s := range srcs {
-		u, ok := created.Upload(s.slot)
-		if !ok {
-			return s.slot, fmt.Errorf("authenta: the server gave no upload URL for slot %q", s.slot)
+		u, err := uploadFor(created, s)
+		if err != nil {
+			return s.slot, err
 		}
 		uploads[i] = u
 	}
 	i, err := firstFailure(ctx, len(srcs), func(ctx context.Context, i int) error {
-		s := srcs[i]
-		return c.Jobs.uploadWith(ctx, uploads[i], s.r, s.size, s.contentType, cs, newProgress(onProgress, s.slot, s.size), s.fi)
+		return c.uploadSource(ctx, uploads[i], srcs[i], cs, onProgress)
 	})
 	if err != nil {
 		return srcs[i].slot, err
 	}
 	return "", nil
+}
+
+// uploadFor returns the upload the server gave for s's slot.
+func uploadFor(created *CreatedJob, s *source) (Upload, error) {
+	u, ok := created.Upload(s.slot)
+	if !ok {
+		return u, fmt.Errorf("authenta: the server gave no upload URL for slot %q", s.slot)
+	}
+	return u, nil
+}
+
+// uploadSource uploads one source to u.
+func (c *Client) uploadSource(ctx context.Context, u Upload, s *source, cs *callSettings, onProgress func(slot string, sent, total int64)) error {
+	return c.Jobs.uploadWith(ctx, u, s.r, s.size, s.contentType, cs, newProgress(onProgress, s.slot, s.size), s.fi)
 }
