@@ -48,6 +48,9 @@ func (e *ResultError) Is(target error) bool { return target == ErrJobFailed }
 // name, a message or an object {"name"|"code"|"type", "message"}, with the
 // top-level "message" or "errorMessage". ok is false when it reports none.
 func resultFailure(errField, message, errorMessage json.RawMessage) (_ *ResultError, ok bool) {
+	if len(errField) == 0 && len(message) == 0 && len(errorMessage) == 0 {
+		return nil, false // none of the three: nothing to read (readFailure would say the same)
+	}
 	e, ok := readFailure(errField, message, errorMessage)
 	e.Name, e.Message = redactURLs(e.Name), redactURLs(e.Message)
 	return e, ok

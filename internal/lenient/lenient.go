@@ -236,8 +236,11 @@ func TimeText(s string) time.Time {
 // Floats reads an array of numbers (or numeric strings); nil when raw is not
 // an array or any element is unreadable.
 func Floats(raw []byte) []float64 {
+	if isNull(raw) {
+		return nil // before items, which escapes
+	}
 	var items []json.RawMessage
-	if isNull(raw) || json.Unmarshal(raw, &items) != nil {
+	if json.Unmarshal(raw, &items) != nil {
 		return nil
 	}
 	out := make([]float64, len(items))
