@@ -117,19 +117,19 @@ func (s *JobsService) openArtifact(ctx context.Context, a Artifact, ref *refresh
 // download is retried (see readResponse), and handed over as an
 // *ownedBody; otherwise it is streamed (idle-bounded).
 func (s *JobsService) getStorage(ctx context.Context, rawURL string, cs *callSettings, limit int) (*http.Response, error) {
-	var st *retry.Request
-	if limit > 0 {
-		st = &retry.Request{Mark: retry.Idempotent, Max: -1, Buffer: limit}
-		ctx = retry.With(ctx, st)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	// The retry state is made with the request (send would otherwise add
+	// one with a copy of the request), User-Agent's value with it.
+	rs := &requestState{Request: retry.Request{Mark: retry.Idempotent, Max: -1, Buffer: max(limit, 0)}}
+	req, err := http.NewRequestWithContext(retry.With(ctx, &rs.Request), http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: download URL: %s", ErrInvalidArgument, redactURLs(err.Error()))
 	}
+	req.Header["User-Agent"] = rs.value(0, s.c.userAgent) // send keeps it as it is
 	resp, err := s.c.send(s.c.storage, req, scopeStorage, cs)
-	if err != nil || st == nil {
+	if err != nil || limit <= 0 {
 		return resp, err
 	}
+	st := &rs.Request
 	drainClose(resp.Body)
 	resp.Body = newOwnedBody(st.Body())
 	return resp, nil

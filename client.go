@@ -246,6 +246,22 @@ type call struct {
 	attempts int // set by do: the attempts the request took
 }
 
+// requestState is a request's retry state together with the values of the
+// headers the SDK sets on it: one allocation for all, where each header
+// would take one of its own. Each header's slice of vals is capped at its
+// length, so an append by middleware copies rather than overwrites its
+// neighbour.
+type requestState struct {
+	retry.Request
+	vals [4]string
+}
+
+// value sets vals[i] to v and returns it as a header's values.
+func (s *requestState) value(i int, v string) []string {
+	s.vals[i] = v
+	return s.vals[i : i+1 : i+1]
+}
+
 // streamBody is a request body sent as it is read, with an exact length.
 type streamBody struct {
 	contentType string
@@ -286,7 +302,8 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 		}
 		body = bytes.NewReader(buf.Bytes())
 	}
-	st := &retry.Request{Mark: cl.mark, Max: -1}
+	rs := &requestState{Request: retry.Request{Mark: cl.mark, Max: -1}}
+	st := &rs.Request
 	if out != nil {
 		st.Buffer = maxResponseBody // read inside the attempt (sdkTransport)
 	}
@@ -301,18 +318,15 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 	for k, v := range cs.header {
 		req.Header[k] = v
 	}
-	// The fixed headers' values share one array (one allocation, not
-	// three); each slice is capped at its length, so an append by
-	// middleware copies rather than overwrites its neighbour.
-	vals := [...]string{"application/json", c.userAgent, ""}
-	req.Header["Accept"] = vals[0:1:1]
-	req.Header["User-Agent"] = vals[1:2:2] // send keeps it as it is
+	// The fixed headers' values live in the request's state (see
+	// requestState).
+	req.Header["Accept"] = rs.value(0, "application/json")
+	req.Header["User-Agent"] = rs.value(1, c.userAgent) // send keeps it as it is
 	if c.presetAuth {
-		vals[2] = string(c.auth.header) // once here, not on a copy per attempt
-		req.Header["Authorization"] = vals[2:3:3]
+		req.Header["Authorization"] = rs.value(2, string(c.auth.header)) // once here, not on a copy per attempt
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header["Content-Type"] = rs.value(3, "application/json")
 	}
 	if sb := cl.stream; sb != nil {
 		if req.Body, err = sb.open(); err != nil {

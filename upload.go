@@ -100,19 +100,16 @@ type presignedHeader struct {
 func (c *Client) putPresignedWith(ctx context.Context, target string, header presignedHeader, body io.Reader, size int64, what uploadName, cs *callSettings, prog *progress, opened os.FileInfo) error {
 	// The request's retry state is made with it (send would otherwise add
 	// one with a copy of the request).
-	st := &retry.Request{Mark: retry.Idempotent, Max: -1, Drop: true} // the answer is dropped
+	rs := &requestState{Request: retry.Request{Mark: retry.Idempotent, Max: -1, Drop: true}} // the answer is dropped
+	st := &rs.Request
 	req, err := http.NewRequestWithContext(retry.With(ctx, st), http.MethodPut, target, nil)
 	if err != nil {
 		return fmt.Errorf("%w: upload URL: %s", ErrInvalidArgument, redactURLs(err.Error()))
 	}
-	// Content-Type and User-Agent share one array; each slice is capped at
-	// its length, so an append by middleware copies rather than
-	// overwrites its neighbour.
-	vals := [...]string{header.contentType, c.userAgent}
 	if header.contentType != "" {
-		req.Header["Content-Type"] = vals[0:1:1]
+		req.Header["Content-Type"] = rs.value(0, header.contentType)
 	}
-	req.Header["User-Agent"] = vals[1:2:2] // send keeps it as it is
+	req.Header["User-Agent"] = rs.value(1, c.userAgent) // send keeps it as it is
 	for k, v := range header.header {
 		req.Header[k] = v
 	}
