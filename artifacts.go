@@ -52,7 +52,7 @@ func (s *JobsService) Download(ctx context.Context, job *Job, a Artifact, w io.W
 
 // downloadTo streams an artifact into w (see Download).
 func (s *JobsService) downloadTo(ctx context.Context, a Artifact, w io.Writer, ref *refresher, cs *callSettings) (int64, error) {
-	resp, err := s.openArtifact(ctx, a, ref, cs, 0)
+	resp, err := s.openArtifact(ctx, a, ref, nil, cs, 0)
 	if err != nil {
 		return 0, err
 	}
@@ -90,15 +90,22 @@ func (r *readErr) Read(p []byte) (int, error) {
 
 // openArtifact GETs an artifact's presigned URL through the storage client
 // (retries, no auth). On 403 or 404, the URL has expired: the job is got
-// again, once, and the same artifact is asked for at its fresh URL. On
-// success the caller owns resp.Body.
-func (s *JobsService) openArtifact(ctx context.Context, a Artifact, ref *refresher, cs *callSettings, limit int) (*http.Response, error) {
+// again, once (through ref, shared by several downloads, or else one made
+// for job when needed), and the same artifact is asked for at its fresh
+// URL. On success the caller owns resp.Body.
+func (s *JobsService) openArtifact(ctx context.Context, a Artifact, ref *refresher, job *Job, cs *callSettings, limit int) (*http.Response, error) {
 	resp, err := s.getStorage(ctx, a.DownloadURL, cs, limit)
 	if err == nil {
 		return resp, nil // before the variable errors.As makes escape
 	}
 	var ae *APIError
-	if !errors.As(err, &ae) || (ae.StatusCode != 403 && ae.StatusCode != 404) || !ref.canRefresh() {
+	if !errors.As(err, &ae) || (ae.StatusCode != 403 && ae.StatusCode != 404) {
+		return resp, err
+	}
+	if ref == nil {
+		ref = &refresher{s: s, job: job, cs: cs} // made only when a URL expired
+	}
+	if !ref.canRefresh() {
 		return resp, err
 	}
 	fresh, gerr := ref.get(ctx)

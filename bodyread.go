@@ -1,7 +1,6 @@
 package authenta
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -180,11 +179,20 @@ func (e *answerLostError) Unwrap() error { return e.err }
 // ownedBody is a body read whole inside its attempt, handed over as a
 // reader over its bytes, which ownedBytes returns without a copy.
 type ownedBody struct {
-	*bytes.Reader
-	b []byte
+	b   []byte
+	off int // what Read has returned so far
 }
 
-func newOwnedBody(b []byte) *ownedBody { return &ownedBody{Reader: bytes.NewReader(b), b: b} }
+func newOwnedBody(b []byte) *ownedBody { return &ownedBody{b: b} }
+
+func (o *ownedBody) Read(p []byte) (int, error) {
+	if o.off >= len(o.b) {
+		return 0, io.EOF
+	}
+	n := copy(p, o.b[o.off:])
+	o.off += n
+	return n, nil
+}
 
 func (*ownedBody) Close() error { return nil }
 

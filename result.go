@@ -196,7 +196,7 @@ func (s *JobsService) result(ctx context.Context, job *Job, cs *callSettings) (*
 	if a, ok := resultArtifact(job); ok {
 		// The document is read inside the attempt (a cut download is
 		// retried), at most maxResultBody bytes.
-		resp, err := s.openArtifact(ctx, a, &refresher{s: s, job: job, cs: cs}, cs, maxResultBody)
+		resp, err := s.openArtifact(ctx, a, nil, job, cs, maxResultBody) // a refresher of its own if needed
 		if err != nil {
 			return nil, err
 		}
