@@ -214,7 +214,17 @@ func newCreateBody(req *JobRequest) (*wireCreateReq, error) {
 	if len(req.Inputs) == 0 {
 		return nil, fmt.Errorf("%w: a job needs at least one input", ErrInvalidArgument)
 	}
-	body := &wireCreateReq{TaskTypeID: strconv.Itoa(t.ID), Parameters: req.Parameters, Inputs: make([]wireInputReq, 0, len(req.Inputs))}
+	// The body, with room for one input: one allocation for a job of one input.
+	store := &struct {
+		wireCreateReq
+		one [1]wireInputReq
+	}{wireCreateReq: wireCreateReq{TaskTypeID: strconv.Itoa(t.ID), Parameters: req.Parameters}}
+	body := &store.wireCreateReq
+	if len(req.Inputs) == 1 {
+		body.Inputs = store.one[:0:1]
+	} else {
+		body.Inputs = make([]wireInputReq, 0, len(req.Inputs))
+	}
 	for k, in := range req.Inputs {
 		switch {
 		case in.Slot == "":

@@ -467,12 +467,25 @@ func (w *wireCreated) decode(b []byte) error {
 // slot name, or by position only when the server named no slots at all.
 func (w *wireCreated) created(req *JobRequest) *CreatedJob {
 	job := &w.job // w is decoded once and not used after
-	cj := &CreatedJob{Job: job}
-	named := false
+	// The CreatedJob, with room for one upload and one input: a job of one
+	// input (Detect without a reference) takes one allocation, not three.
+	store := &struct {
+		cj     CreatedJob
+		upload [1]Upload
+		input  [1]Input
+	}{cj: CreatedJob{Job: job}}
+	cj := &store.cj
+	named, urls := false, 0
 	for _, in := range w.inputs {
 		if in.slot != "" {
 			named = true
 		}
+		if in.url != "" {
+			urls++
+		}
+	}
+	if urls == 1 {
+		cj.Uploads = store.upload[:0:1]
 	}
 	for k, in := range w.inputs {
 		if in.url == "" {
@@ -487,6 +500,9 @@ func (w *wireCreated) created(req *JobRequest) *CreatedJob {
 	// The job describes its inputs as requested when the server did not.
 	for _, in := range req.Inputs {
 		if job.inputIndex(in.Slot) < 0 {
+			if job.Inputs == nil && len(req.Inputs) == 1 {
+				job.Inputs = store.input[:0:1]
+			}
 			job.Inputs = append(job.Inputs, in)
 		}
 	}
