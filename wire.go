@@ -292,6 +292,35 @@ func (w *wireJobFields) isWrapper() bool {
 	return !lenient.Present(w.ID) && !lenient.Present(w.JobID) && !lenient.Present(w.TaskID) && (lenient.IsObject(w.Job) || lenient.IsObject(w.Data))
 }
 
+// statusText is lenient.String of a job's status. A status the service
+// documents, sent as a plain JSON string, is returned as a constant equal
+// to it, so that the string costs no allocation.
+func statusText(raw rawRef) string {
+	if len(raw) > 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+		switch s := string(raw[1 : len(raw)-1]); s { // no allocation: a conversion in a switch
+		case "pending":
+			return "pending"
+		case "initiated":
+			return "initiated"
+		case "waiting_for_finalize":
+			return "waiting_for_finalize"
+		case "waiting_for_upload":
+			return "waiting_for_upload"
+		case "queued":
+			return "queued"
+		case "processing":
+			return "processing"
+		case "completed":
+			return "completed"
+		case "failed":
+			return "failed"
+		case "cancelled":
+			return "cancelled"
+		}
+	}
+	return lenient.String(raw)
+}
+
 // fill sets the job from the fields every shape shares.
 func (j *Job) fill(w *wireJobFields, tt *wireTaskType) {
 	*j = Job{}
@@ -306,7 +335,7 @@ func (j *Job) fill(w *wireJobFields, tt *wireTaskType) {
 			j.TaskTypeSlug = lenient.String(tt.Slug)
 		}
 	}
-	j.RawStatus = lenient.String(w.Status)
+	j.RawStatus = statusText(w.Status)
 	j.Status = NormalizeStatus(j.RawStatus)
 	j.CreatedAt = lenient.Time(w.CreatedAt)
 	j.UpdatedAt = lenient.Time(w.UpdatedAt)
