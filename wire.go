@@ -463,17 +463,29 @@ func (w *wireCreated) decodeOwned(b []byte) error {
 }
 
 func (w *wireCreated) decode(b []byte) error {
-	// The common shape: one pass gives both the job and the inputs.
+	// The documented shape, {"job": {...}, "inputs": [...]}: one pass
+	// decodes the wrapper's job too, where unwrap would decode it again.
+	var c wireCreatedTyped
+	if json.Unmarshal(b, &c) == nil && c.Job != nil && c.wrapsJob() {
+		if err := w.job.decodeTyped(c.Job, 1); err != nil { // what unwrap does
+			return err
+		}
+		w.job.addInputs(c.Inputs)
+		w.addUploads(c.Inputs)
+		return nil
+	}
+	return w.decodeOther(b)
+}
+
+// decodeOther is decode of every shape, the wrapper's job decoded on its own.
+func (w *wireCreated) decodeOther(b []byte) error {
+	// The common shapes: one pass gives both the job and the inputs.
 	var t wireJobTyped
 	if json.Unmarshal(b, &t) == nil {
 		if err := w.job.decodeTyped(&t, 0); err != nil {
 			return err
 		}
-		for _, in := range t.Inputs {
-			if in != nil {
-				w.inputs = append(w.inputs, in.upload())
-			}
-		}
+		w.addUploads(t.Inputs)
 		return nil
 	}
 	if err := w.job.decodeLenient(b, 0); err != nil {
@@ -490,6 +502,30 @@ func (w *wireCreated) decode(b []byte) error {
 		}
 	}
 	return nil
+}
+
+// addUploads keeps the upload descriptors of the create answer's inputs.
+func (w *wireCreated) addUploads(ins []*wireInput) {
+	for _, in := range ins {
+		if in != nil {
+			w.inputs = append(w.inputs, in.upload())
+		}
+	}
+}
+
+// wireCreatedTyped is the documented create answer decoded in one pass:
+// its "job" (which shadows wireJobFields.Job) in the typed shape beside
+// the top level's fields and inputs. A job that is not an object, or not
+// in the typed shape, fails the pass.
+type wireCreatedTyped struct {
+	wireJobTyped
+	Job *wireJobTyped `json:"job"`
+}
+
+// wrapsJob reports what isWrapper would of the top level, given that its
+// "job" is an object: it has no id of its own.
+func (c *wireCreatedTyped) wrapsJob() bool {
+	return !lenient.Present(c.ID) && !lenient.Present(c.JobID) && !lenient.Present(c.TaskID)
 }
 
 // created builds the CreatedJob: uploads matched to the request's inputs by
