@@ -272,9 +272,13 @@ func (w *wireMatches) UnmarshalJSON(b []byte) error {
 		if mt.SubjectID == "" && mt.FaceID == "" {
 			return
 		}
+		// On 0..1 as Result.Similarity reads it: above 1 is a percentage;
+		// outside 0..100 is no score (0).
 		for _, r := range []json.RawMessage{m.Similarity, m.SimC, m.Sim, m.Score} {
 			if f := lenient.Float(r); f != nil {
-				mt.Similarity = *f
+				if u := unitScore(f); u != nil {
+					mt.Similarity = *u
+				}
 				break
 			}
 		}
