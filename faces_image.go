@@ -88,7 +88,15 @@ func openImage(path string) (*imageSource, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	// Stat before open, and open without blocking, as Detect does (see
+	// openFile): opening a FIFO would wait for a writer.
+	switch fi, err := os.Stat(path); {
+	case err != nil:
+		return nil, fmt.Errorf("%w: image: %w", ErrInvalidArgument, err)
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%w: image %q is not a regular file", ErrInvalidArgument, path)
+	}
+	f, err := openFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: image: %w", ErrInvalidArgument, err)
 	}
