@@ -132,6 +132,11 @@ func readerImage(name, contentType string, r io.Reader, size int64) (*imageSourc
 	case size <= 0:
 		return nil, fmt.Errorf("%w: image %q: size must be positive, got %d", ErrInvalidArgument, base, size)
 	}
+	if f, ok := r.(*os.File); ok && !isRegular(f) {
+		// A pipe or a terminal (os.Stdin) is an io.ReaderAt whose ReadAt
+		// and Seek fail: it is read once, as a plain reader.
+		r = struct{ io.Reader }{f}
+	}
 	return &imageSource{name: base, contentType: ct, r: r, size: size}, nil
 }
 
