@@ -27,7 +27,7 @@ var facesSeeds = []string{
 // FuzzFacesDecode: the enrol, subjects and search decoders never panic, and
 // what they return holds together: subjects with unique non-empty ids and
 // faces with unique non-empty ids; matches ranked 1..n, highest similarity
-// first; upload headers that never carry Authorization or a line break.
+// first, each on the 0..1 scale; upload headers that never carry Authorization or a line break.
 func FuzzFacesDecode(f *testing.F) {
 	for _, s := range facesSeeds {
 		f.Add([]byte(s))
@@ -56,6 +56,9 @@ func FuzzFacesDecode(f *testing.F) {
 		var ms wireMatches
 		if ms.UnmarshalJSON(b) == nil {
 			for i, m := range ms.matches {
+				if !(m.Similarity >= 0 && m.Similarity <= 1) {
+					t.Fatalf("match %d: similarity %v is off the 0..1 scale", i, m.Similarity)
+				}
 				if m.Rank != i+1 || (i > 0 && ms.matches[i-1].Similarity < m.Similarity) {
 					t.Fatalf("match %d: %+v out of order", i, m)
 				}

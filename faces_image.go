@@ -88,7 +88,15 @@ func openImage(path string) (*imageSource, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	// Stat before open, and open without blocking, as Detect does (see
+	// openFile): opening a FIFO would wait for a writer.
+	switch fi, err := os.Stat(path); {
+	case err != nil:
+		return nil, fmt.Errorf("%w: image: %w", ErrInvalidArgument, err)
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%w: image %q is not a regular file", ErrInvalidArgument, path)
+	}
+	f, err := openFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: image: %w", ErrInvalidArgument, err)
 	}
@@ -123,6 +131,11 @@ func readerImage(name, contentType string, r io.Reader, size int64) (*imageSourc
 		return nil, fmt.Errorf("%w: image %q: nil reader", ErrInvalidArgument, base)
 	case size <= 0:
 		return nil, fmt.Errorf("%w: image %q: size must be positive, got %d", ErrInvalidArgument, base, size)
+	}
+	if f, ok := r.(*os.File); ok && !isRegular(f) {
+		// A pipe or a terminal (os.Stdin) is an io.ReaderAt whose ReadAt
+		// and Seek fail: it is read once, as a plain reader.
+		r = struct{ io.Reader }{f}
 	}
 	return &imageSource{name: base, contentType: ct, r: r, size: size}, nil
 }

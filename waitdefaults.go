@@ -6,7 +6,10 @@ import "fmt"
 // (and OnPoll) of Wait, Detect and Resume, and of waits the other services
 // run, when the call gives none. A call's own WaitOptions win field by
 // field: a zero MinInterval, MaxInterval or a nil OnPoll there takes the
-// client's. Test clients use it to poll at millisecond scale (authentatest's
+// client's, unless the client's would contradict the call's other field
+// (a call's MaxInterval below the client's MinInterval, or its MinInterval
+// above the client's MaxInterval): that one then takes the package's
+// default, adapted to the call's as Wait's defaults are. Test clients use it to poll at millisecond scale (authentatest's
 // Server.Client does) without test settings in production code.
 func WithWaitOptions(o WaitOptions) Option {
 	return func(s *settings) error {
@@ -42,6 +45,8 @@ func (c *Client) mergeWait(call *WaitOptions) WaitOptions {
 	}
 	if call.MinInterval != 0 {
 		o.MinInterval = call.MinInterval
+	} else if call.MaxInterval != 0 && call.MaxInterval < o.MinInterval {
+		o.MinInterval = 0 // the call's faster schedule wins over the client's floor
 	}
 	if call.MaxInterval != 0 {
 		o.MaxInterval = call.MaxInterval

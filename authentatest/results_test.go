@@ -98,10 +98,15 @@ func TestErrorResultFailsTheResult(t *testing.T) {
 	info, ok := srv.Job(re.Job.ID)
 	require.True(t, ok)
 	assert.Equal(t, authenta.StatusCompleted, info.Status)
+	// A completed job is never removed, whatever its result says.
+	assert.False(t, info.Deleted, "the completed job was removed")
+	assert.Zero(t, srv.Count(authentatest.RouteCancel)+srv.Count(authentatest.RouteDelete), "no cancel or delete")
 	var se *authenta.StepError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, authenta.StepResult, se.Step)
 	assert.Equal(t, re.Job.ID, se.JobID)
+	assert.False(t, se.Removed)
+	assert.Same(t, re.Job, se.Job, "the error carries the completed job")
 	assert.JSONEq(t, `{"error":"OutOfMemoryError","message":"CUDA out of memory"}`, string(authentatest.ErrorResult("OutOfMemoryError", "CUDA out of memory")))
 }
 

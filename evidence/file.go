@@ -72,6 +72,13 @@ var errTooLarge = errors.New("image too large")
 // more than maxPixels pixels, so that a small file cannot make it allocate
 // gigabytes.
 func readImage(path string, maxPixels int) (image.Image, error) {
+	// Stat before open: opening a FIFO would block until a writer comes.
+	switch fi, err := os.Stat(path); {
+	case err != nil:
+		return nil, fmt.Errorf("evidence: %w", err)
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%w: evidence: %s is not a regular file", authenta.ErrInvalidArgument, filepath.Base(path))
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("evidence: %w", err)
