@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/phospheneai/authenta-go/internal/fsopen"
 )
 
 // DetectOptions tunes Detect and DetectReader.
@@ -261,14 +263,14 @@ func openSource(slot, path, override string) (*source, error) {
 	}
 	// Stat before open: opening a FIFO blocks until a writer comes, and a
 	// device may do anything. Only a regular file is opened, and without
-	// blocking should it have been swapped for a FIFO since (see openFile).
+	// blocking should it have been swapped for a FIFO since (see internal/fsopen).
 	switch fi, err := os.Stat(path); {
 	case err != nil:
 		return nil, fmt.Errorf("%w: %s file: %w", ErrInvalidArgument, slot, err)
 	case !fi.Mode().IsRegular():
 		return nil, fmt.Errorf("%w: %s file %q is not a regular file", ErrInvalidArgument, slot, path)
 	}
-	f, err := openFile(path)
+	f, err := fsopen.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s file: %w", ErrInvalidArgument, slot, err)
 	}

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/phospheneai/authenta-go/internal/exif"
+	"github.com/phospheneai/authenta-go/internal/fsopen"
 )
 
 // The face-indexing service takes JPEG, PNG and WebP images.
@@ -89,14 +90,14 @@ func openImage(path string) (*imageSource, error) {
 		return nil, err
 	}
 	// Stat before open, and open without blocking, as Detect does (see
-	// openFile): opening a FIFO would wait for a writer.
+	// internal/fsopen): opening a FIFO would wait for a writer.
 	switch fi, err := os.Stat(path); {
 	case err != nil:
 		return nil, fmt.Errorf("%w: image: %w", ErrInvalidArgument, err)
 	case !fi.Mode().IsRegular():
 		return nil, fmt.Errorf("%w: image %q is not a regular file", ErrInvalidArgument, path)
 	}
-	f, err := openFile(path)
+	f, err := fsopen.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: image: %w", ErrInvalidArgument, err)
 	}

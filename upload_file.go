@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync/atomic"
 
+	"github.com/phospheneai/authenta-go/internal/fsopen"
 	"github.com/phospheneai/authenta-go/internal/retry"
 )
 
@@ -120,7 +121,7 @@ func reopen(f *os.File, fi os.FileInfo) (*os.File, os.FileInfo, error) {
 		if name == "" {
 			continue
 		}
-		g, err := os.Open(name)
+		g, err := fsopen.Open(name)
 		if err != nil {
 			continue
 		}

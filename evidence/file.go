@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	authenta "github.com/phospheneai/authenta-go"
+	"github.com/phospheneai/authenta-go/internal/fsopen"
 	_ "golang.org/x/image/webp" // decode WebP stills too (face models accept them)
 )
 
@@ -72,16 +73,18 @@ var errTooLarge = errors.New("image too large")
 // more than maxPixels pixels, so that a small file cannot make it allocate
 // gigabytes.
 func readImage(path string, maxPixels int) (image.Image, error) {
-	// Stat before open: opening a FIFO would block until a writer comes.
-	switch fi, err := os.Stat(path); {
-	case err != nil:
-		return nil, fmt.Errorf("evidence: %w", err)
-	case !fi.Mode().IsRegular():
-		return nil, fmt.Errorf("%w: evidence: %s is not a regular file", authenta.ErrInvalidArgument, filepath.Base(path))
-	}
-	f, err := os.Open(path)
+	// Opened without blocking (a FIFO named like an image would block
+	// os.Open until a writer came), then refused unless a regular file.
+	f, err := fsopen.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("evidence: %w", err)
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		_ = f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("evidence: %w", err)
+		}
+		return nil, fmt.Errorf("%w: evidence: %s is not a regular file", authenta.ErrInvalidArgument, filepath.Base(path))
 	}
 	defer f.Close()
 	cfg, format, err := image.DecodeConfig(bufio.NewReader(f))
