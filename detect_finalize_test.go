@@ -2,6 +2,7 @@ package authenta_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -31,6 +32,11 @@ func TestDetectFinalizeAnswerChecked(t *testing.T) {
 		{"cut", `{"id":"7","status":"que`, true},
 		{"an array", `[{"id":"7"}]`, true},
 		{"a string", `"queued"`, true},
+		{"wrapped past the unwrapping bound", strings.Repeat(`{"job":`, 5) + `{"id":"7"}` + strings.Repeat(`}`, 5), false},
+		{"a byte order mark", "\ufeff{\"id\":\"7\"}", true},
+		{"two documents", `{"id":"7"}{"id":"8"}`, true},
+		{"nested past encoding/json's depth", `{"a":` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + `}`, true},
+		{"over the decoder's budget", `{"id":"7","artifacts":[` + strings.Repeat(`{},`, 100000) + `{}]}`, true},
 	}
 	for _, tt := range tests {
 		for _, hook := range []bool{false, true} {
