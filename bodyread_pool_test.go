@@ -5,13 +5,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,73 +18,6 @@ import (
 
 	authenta "github.com/phospheneai/authenta-go"
 )
-
-// TestUploadAnswerHostile: a 200 answer to a PUT that never ends (chunked,
-// written until the connection goes), one cut by a reset mid-body, and one
-// chunked in small flushed pieces are drained inside the attempt and
-// dropped: the upload succeeds, sent once, and returns.
-func TestUploadAnswerHostile(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name   string
-		answer func(w http.ResponseWriter, r *http.Request, done <-chan struct{})
-	}{
-		{"endless chunked", func(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
-			chunk := bytes.Repeat([]byte("<Etag>x</Etag>"), 2000)
-			for {
-				select {
-				case <-done:
-					return
-				case <-r.Context().Done():
-					return
-				default:
-				}
-				if _, err := w.Write(chunk); err != nil {
-					return
-				}
-				w.(http.Flusher).Flush()
-			}
-		}},
-		{"cut by a reset mid-body", func(w http.ResponseWriter, _ *http.Request, _ <-chan struct{}) {
-			conn, brw, err := http.NewResponseController(w).Hijack()
-			if err != nil {
-				return
-			}
-			defer conn.Close()
-			_, _ = brw.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n<Result>")
-			_ = brw.Flush()
-			if tc, ok := conn.(*net.TCPConn); ok {
-				_ = tc.SetLinger(0)
-			}
-		}},
-		{"chunked in small pieces", func(w http.ResponseWriter, _ *http.Request, _ <-chan struct{}) {
-			for i := range 50 {
-				_, _ = fmt.Fprintf(w, "<Part>%d</Part>", i)
-				w.(http.Flusher).Flush()
-			}
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			done := make(chan struct{})
-			var puts atomic.Int32
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				puts.Add(1)
-				_, _ = io.Copy(io.Discard, r.Body)
-				tt.answer(w, r, done)
-			}))
-			t.Cleanup(srv.Close)
-			t.Cleanup(func() { close(done) })
-			c := storageClient(t, authenta.WithReadIdleTimeout(time.Second))
-			t.Cleanup(func() { _ = c.Close(t.Context()) })
-			data := testData(4096)
-			err := c.Jobs.Upload(t.Context(), authenta.Upload{Slot: "original", URL: srv.URL + "/k?" + presignQuery}, bytes.NewReader(data), int64(len(data)), "image/jpeg")
-			require.NoError(t, err)
-			assert.Equal(t, int32(1), puts.Load())
-		})
-	}
-}
 
 // TestPooledBodiesUnderConcurrentStalls: upload answers that trickle at
 // about the read idle time (so that idle timers fire, or are stopped too
