@@ -23,9 +23,10 @@ import (
 // before the send does.
 //
 // Elsewhere sendfile does not move the offset while it runs, or moving it
-// waits for the send (Windows), so an upload with progress reads the file
+// waits for the send (Windows), and before Go 1.25 net/http sends only an
+// *os.File itself with sendfile, so an upload with progress reads the file
 // through a counting reader there.
-const offsetProgress = runtime.GOOS == "linux"
+const offsetProgress = runtime.GOOS == "linux" && netSendfileTakesConn
 
 // progressSample is how often the offset of a file being sent is read.
 const progressSample = 100 * time.Millisecond
