@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -452,10 +453,19 @@ const benchUploadPath = "/authenta-storage/t/1/original.mp4?X-Amz-Signature=abc&
 // in a child process that discards the bodies (startDiscardServer), so
 // that the CPU figures are the client's alone. The server's count of the
 // bytes it read is checked. Metrics add <side>-MB/s. The 256 MiB case does
-// not run under -short.
+// not run under -short. The cases named "progress" upload with a progress
+// callback, as Detect's OnUploadProgress gives one.
 func BenchmarkPairedUpload(b *testing.B) {
-	for _, size := range []int64{16 << 20, 256 << 20} {
-		b.Run(fmt.Sprintf("size=%dMiB", size>>20), func(b *testing.B) {
+	for _, bc := range []struct {
+		size     int64
+		progress bool
+	}{{16 << 20, false}, {256 << 20, false}, {16 << 20, true}, {256 << 20, true}} {
+		size := bc.size
+		name := fmt.Sprintf("size=%dMiB", size>>20)
+		if bc.progress {
+			name += ",progress"
+		}
+		b.Run(name, func(b *testing.B) {
 			if testing.Short() && size > 16<<20 {
 				b.Skip("not under -short")
 			}
@@ -474,6 +484,17 @@ func BenchmarkPairedUpload(b *testing.B) {
 			ctx := context.Background()
 			up := authenta.Upload{Slot: authenta.SlotOriginal, URL: u}
 			sdk := &benchSide{name: "sdk", call: func() error { return c.Jobs.Upload(ctx, up, f, size, "video/mp4") }}
+			if bc.progress {
+				var reports atomic.Int64
+				sdk.call = func() error {
+					return authenta.UploadWithProgress(ctx, c, up, f, size, "video/mp4", func(string, int64, int64) { reports.Add(1) })
+				}
+				b.Cleanup(func() {
+					if reports.Load() == 0 {
+						b.Error("no progress reported")
+					}
+				})
+			}
 
 			rtr := http.DefaultTransport.(*http.Transport).Clone()
 			b.Cleanup(rtr.CloseIdleConnections)

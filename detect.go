@@ -47,8 +47,10 @@ type DetectOptions struct {
 	// sent = total when the last byte is read. A retried upload starts
 	// again from 0. Calls for one slot come one at a time; calls for
 	// different slots (original, reference) may come at the same time.
-	// Counting the bytes reads the file through the SDK: without it, a
-	// file goes out with sendfile(2).
+	// A file still goes out with sendfile(2): on Linux (built with Go 1.25
+	// or later) its progress is read from the file's offset as the kernel
+	// moves it (every 100 ms); elsewhere, and where sendfile does not apply
+	// (HTTPS), the bytes are counted as they pass.
 	OnUploadProgress func(slot string, sent, total int64)
 	// OnFinalized, if set, is called with the job once it is finalized
 	// (queued): from then on the job costs credits and runs without the

@@ -5,6 +5,7 @@ package authenta
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 )
@@ -45,4 +46,10 @@ func StorageGet(ctx context.Context, c *Client, rawURL string) (*http.Response, 
 		return nil, err
 	}
 	return c.send(c.storage, req, scopeStorage, nil)
+}
+
+// UploadWithProgress is Jobs.Upload reporting each attempt's progress to
+// fn, as Detect's OnUploadProgress does.
+func UploadWithProgress(ctx context.Context, c *Client, u Upload, body io.Reader, size int64, contentType string, fn func(slot string, sent, total int64)) error {
+	return c.Jobs.uploadWith(ctx, u, body, size, contentType, nil, newProgress(fn, u.Slot, size), nil)
 }

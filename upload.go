@@ -147,14 +147,15 @@ func (c *Client) putPresignedWith(ctx context.Context, target string, header pre
 		req.Body = http.NoBody
 		prog.reader(nil) // reports the total, 0
 	case ra != nil:
-		// sendfile (upload_file.go); progress needs the bytes to pass
-		// through a reader that counts them.
+		// sendfile (upload_file.go); where progress cannot be read from
+		// the file's offset as sendfile moves it (progress_file.go), it
+		// needs the bytes to pass through a reader that counts them.
 		switch f, ok := body.(*os.File); {
-		case prog != nil || !ok:
+		case !ok || (prog != nil && !offsetProgress):
 		case own != nil:
-			req.GetBody = ownFileBodies(own, opened, size)
+			req.GetBody = ownFileBodies(own, opened, size, prog)
 		default:
-			req.GetBody = fileBodies(f, off, size)
+			req.GetBody = fileBodies(f, off, size, prog)
 		}
 		if req.GetBody == nil {
 			req.GetBody = func() (io.ReadCloser, error) {

@@ -24,23 +24,24 @@ import (
 // fileBodies returns the GetBody of an upload of size bytes of f from off
 // to the end of the file, or nil when f is not a regular file whose rest
 // is exactly size bytes.
-func fileBodies(f *os.File, off, size int64) func() (io.ReadCloser, error) {
+func fileBodies(f *os.File, off, size int64, prog *progress) func() (io.ReadCloser, error) {
 	fi, err := f.Stat()
 	if err != nil || !fi.Mode().IsRegular() || fi.Size()-off != size {
 		return nil
 	}
-	return func() (io.ReadCloser, error) { return freshBody(f, fi, off, size) }
+	return func() (io.ReadCloser, error) { return freshBody(f, fi, off, size, prog) }
 }
 
 // freshBody opens f again for one attempt, positioned at off, and returns
-// it as the body of an upload of size bytes (see fileBodies); fi is what a
-// stat of f found when the upload began.
-func freshBody(f *os.File, fi os.FileInfo, off, size int64) (io.ReadCloser, error) {
+// it as the body of an upload of size bytes (see fileBodies), counted by
+// prog (nil: not counted); fi is what a stat of f found when the upload
+// began.
+func freshBody(f *os.File, fi os.FileInfo, off, size int64, prog *progress) (io.ReadCloser, error) {
 	g, gi, err := reopen(f, fi)
 	if err != nil {
 		// No second handle (no /proc, a name that no longer leads to the
 		// file): read the caller's handle at its offsets.
-		return io.NopCloser(&exactReader{r: io.NewSectionReader(f, off, size), left: size}), nil
+		return prog.track(io.NopCloser(&exactReader{r: io.NewSectionReader(f, off, size), left: size}), nil, 0), nil
 	}
 	if gi.Size()-off < size {
 		err = shrankError(gi.Size(), off, size)
@@ -55,9 +56,9 @@ func freshBody(f *os.File, fi os.FileInfo, off, size int64) (io.ReadCloser, erro
 	if gi.Size()-off > size {
 		// The file grew: net/http would refuse the extra bytes, so send
 		// exactly size of them through a reader.
-		return &limitedFile{exactReader{r: g, left: size}, g}, nil
+		return prog.track(&limitedFile{exactReader{r: g, left: size}, g}, nil, 0), nil
 	}
-	return g, nil
+	return prog.track(g, g, off), nil
 }
 
 func shrankError(now, off, size int64) error {
@@ -79,19 +80,20 @@ type ownFile struct {
 	f     *os.File
 	fi    os.FileInfo
 	size  int64
+	prog  *progress   // counts each attempt's bytes (nil: none)
 	begun atomic.Bool // the first attempt has its body
 }
 
 // ownFileBodies returns the GetBody of the upload of a file the SDK
-// opened itself (see ownFile).
-func ownFileBodies(f *os.File, fi os.FileInfo, size int64) func() (io.ReadCloser, error) {
-	o := &ownFile{f: f, fi: fi, size: size}
+// opened itself (see ownFile), each attempt counted by prog (nil: none).
+func ownFileBodies(f *os.File, fi os.FileInfo, size int64, prog *progress) func() (io.ReadCloser, error) {
+	o := &ownFile{f: f, fi: fi, size: size, prog: prog}
 	return o.body
 }
 
 func (o *ownFile) body() (io.ReadCloser, error) {
 	if o.begun.Swap(true) {
-		return freshBody(o.f, o.fi, 0, o.size)
+		return freshBody(o.f, o.fi, 0, o.size, o.prog)
 	}
 	gi, err := o.f.Stat()
 	switch {
@@ -100,9 +102,9 @@ func (o *ownFile) body() (io.ReadCloser, error) {
 	case gi.Size() < o.size:
 		return nil, &retry.Permanent{Err: shrankError(gi.Size(), 0, o.size)}
 	case gi.Size() > o.size:
-		return io.NopCloser(&exactReader{r: o.f, left: o.size}), nil
+		return o.prog.track(io.NopCloser(&exactReader{r: o.f, left: o.size}), nil, 0), nil
 	}
-	return io.NopCloser(o.f), nil
+	return o.prog.track(io.NopCloser(o.f), o.f, 0), nil
 }
 
 // reopen opens the file f is a handle on again, read-only: through
