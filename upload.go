@@ -115,11 +115,11 @@ func (c *Client) putPresignedWith(ctx context.Context, target string, header pre
 	}
 	req.ContentLength = size
 	own, _ := body.(*os.File)
-	if opened == nil || prog != nil {
-		// With progress the bytes pass through a counting reader, not
-		// ownFile's first attempt and its fstat: such an upload is
-		// inspected as any other file is, so that a file that shrank since
-		// it was opened is refused before anything is sent.
+	if opened == nil || (prog != nil && !offsetProgress) {
+		// Where progress needs a counting reader (below), the bytes do not
+		// go through ownFile's first attempt and its fstat: such an upload
+		// is inspected as any other file is, so that a file that shrank
+		// since it was opened is refused before anything is sent.
 		own = nil
 	}
 	var (
