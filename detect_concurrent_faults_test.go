@@ -39,7 +39,7 @@ func handlesUnder(t *testing.T, dir string) int {
 
 // TestConcurrentDetectsUnderFaults runs Detects from many goroutines on one
 // Client while the fake misbehaves on every step: uploads answered 503 or
-// reset mid-body, finalize answered 503,
+// reset mid-body, finalize answered 503 or handled with no answer at all,
 // polls reset, result downloads answered 500 or reset. Every call ends
 // with its own file stored whole, its own result, and Raw bytes that no
 // later call changes (a buffer reused by another call would); half the
@@ -54,7 +54,8 @@ func TestConcurrentDetectsUnderFaults(t *testing.T) {
 	for range 6 {
 		srv.Inject(authentatest.RouteUpload, authentatest.Status(http.StatusServiceUnavailable),
 			authentatest.Fault{Conn: authentatest.Reset, DropAfter: 1000})
-		srv.Inject(authentatest.RouteFinalize, authentatest.Status(http.StatusServiceUnavailable))
+		srv.Inject(authentatest.RouteFinalize, authentatest.Status(http.StatusServiceUnavailable),
+			authentatest.Fault{Conn: authentatest.DropResponse})
 		srv.Inject(authentatest.RouteGet, authentatest.Fault{Conn: authentatest.Reset})
 		srv.Inject(authentatest.RouteDownload, authentatest.Status(http.StatusInternalServerError),
 			authentatest.Fault{Conn: authentatest.Reset})
