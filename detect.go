@@ -374,10 +374,15 @@ func (c *Client) detect(ctx context.Context, task TaskType, orig *source, opts *
 	}
 	if err != nil {
 		// A finalize whose answer was cut reached the server: the job is
-		// queued, so wait for it rather than remove it.
+		// queued, so wait for it rather than remove it. So is one that got
+		// no answer at all, should the job say it was finalized.
 		var lost *answerLostError
 		if !errors.As(err, &lost) {
-			return fail(StepFinalize, "", err, false)
+			got, landed := c.finalizeLanded(ctx, job.ID, err, cs)
+			if !landed {
+				return fail(StepFinalize, "", err, false)
+			}
+			fin = got
 		}
 	}
 	if o.OnFinalized != nil {

@@ -101,10 +101,13 @@ func TestDetectSendsItsFileWithSendfileOnEveryAttempt(t *testing.T) {
 
 // TestDetectFileChangesAfterItsChecks changes the file after Detect checked
 // it and created the job: before the first upload attempt (in
-// OnCreatedJob) or before the retry of a failed one. A file that shrank is
-// never sent short (the job is removed, the error matches
-// ErrInvalidArgument); one that grew sends exactly the size declared at
-// create.
+// OnCreatedJob) or before the retry of a failed one, with and without
+// OnUploadProgress (which takes another path to the bytes). A file that
+// shrank is never sent short (the job is removed, the error matches
+// ErrInvalidArgument), and before the first attempt it is refused before
+// anything is sent; one that grew sends exactly the size declared at
+// create; one replaced by another file or unlinked still sends the bytes
+// Detect opened.
 func TestDetectFileChangesAfterItsChecks(t *testing.T) {
 	t.Parallel()
 	const size = 3000
@@ -119,6 +122,13 @@ func TestDetectFileChangesAfterItsChecks(t *testing.T) {
 		_, err = w.WriteString("appended later")
 		return errors.Join(err, w.Close())
 	}
+	replace := func(path string) error {
+		other := filepath.Join(filepath.Dir(path), "other.jpg")
+		if err := os.WriteFile(other, testData(size/2), 0o600); err != nil {
+			return err
+		}
+		return os.Rename(other, path)
+	}
 	tests := []struct {
 		name       string
 		change     func(path string) error
@@ -129,46 +139,65 @@ func TestDetectFileChangesAfterItsChecks(t *testing.T) {
 		{"shrinks before the retry", shrink, false, true},
 		{"grows before the first attempt", grow, true, false},
 		{"grows before the retry", grow, false, false},
+		{"replaced before the first attempt", replace, true, false},
+		{"replaced before the retry", replace, false, false},
+		{"unlinked before the first attempt", os.Remove, true, false},
+		{"unlinked before the retry", os.Remove, false, false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			path := filepath.Join(t.TempDir(), "photo.jpg")
-			require.NoError(t, os.WriteFile(path, data, 0o600))
-			srv := authentatest.NewServer(t)
-			opts := &authenta.DetectOptions{Wait: fastWait}
-			if !tt.beforeSend {
-				// The first PUT is read whole and answered 503; the file
-				// changes when that answer comes back, before the retry.
-				srv.Inject(authentatest.RouteUpload, authentatest.Status(http.StatusServiceUnavailable))
-			}
-			var changeErr error
-			d, err := detectChanging(t, srv, path, opts, tt.beforeSend, tt.change, &changeErr)
-			require.NoError(t, changeErr)
-			puts := srv.RequestsTo(authentatest.RouteUpload)
-			if tt.wantErr {
-				require.ErrorIs(t, err, authenta.ErrInvalidArgument)
-				assert.Contains(t, err.Error(), "1000 bytes")
-				assertNoSecrets(t, err.Error())
-				var se *authenta.StepError
-				require.ErrorAs(t, err, &se)
-				assert.Equal(t, authenta.StepUpload, se.Step)
-				assert.True(t, se.Removed, "the job is removed")
-				for _, p := range puts {
-					assert.NotEqual(t, http.StatusOK, p.Status, "no short body was stored")
-				}
-				if tt.beforeSend {
-					assert.Empty(t, puts, "nothing is sent")
-				}
-				return
-			}
-			require.NoError(t, err)
-			up, ok := srv.Upload(d.Job.ID, authenta.SlotOriginal)
-			require.True(t, ok)
-			assert.Equal(t, int64(size), up.Bytes, "exactly the declared bytes")
-			assert.Equal(t, hex.EncodeToString(sum[:]), up.SHA256)
-		})
+		for _, progress := range []bool{false, true} {
+			t.Run(tt.name+map[bool]string{false: "", true: ", with progress"}[progress], func(t *testing.T) {
+				t.Parallel()
+				testDetectFileChange(t, tt.change, tt.beforeSend, progress, tt.wantErr, data, sum)
+			})
+		}
 	}
+}
+
+// testDetectFileChange is one case of TestDetectFileChangesAfterItsChecks.
+func testDetectFileChange(t *testing.T, change func(string) error, beforeSend, progress, wantErr bool, data []byte, sum [32]byte) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "photo.jpg")
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+	srv := authentatest.NewServer(t)
+	opts := &authenta.DetectOptions{Wait: fastWait}
+	if progress {
+		opts.OnUploadProgress = func(string, int64, int64) {}
+	}
+	if !beforeSend {
+		// The first PUT is read whole and answered 503; the file changes
+		// when that answer comes back, before the retry.
+		srv.Inject(authentatest.RouteUpload, authentatest.Status(http.StatusServiceUnavailable))
+	}
+	var changeErr error
+	d, err := detectChanging(t, srv, path, opts, beforeSend, change, &changeErr)
+	require.NoError(t, changeErr)
+	puts := srv.RequestsTo(authentatest.RouteUpload)
+	if wantErr {
+		require.ErrorIs(t, err, authenta.ErrInvalidArgument)
+		if beforeSend || !progress {
+			// Found by a stat; a retry with progress finds it by reading
+			// the body short.
+			assert.Contains(t, err.Error(), "1000 bytes")
+		}
+		assertNoSecrets(t, err.Error())
+		var se *authenta.StepError
+		require.ErrorAs(t, err, &se)
+		assert.Equal(t, authenta.StepUpload, se.Step)
+		assert.True(t, se.Removed, "the job is removed")
+		for _, p := range puts {
+			assert.NotEqual(t, http.StatusOK, p.Status, "no short body was stored")
+		}
+		if beforeSend {
+			assert.Empty(t, puts, "nothing is sent")
+		}
+		return
+	}
+	require.NoError(t, err)
+	up, ok := srv.Upload(d.Job.ID, authenta.SlotOriginal)
+	require.True(t, ok)
+	assert.Equal(t, int64(len(data)), up.Bytes, "exactly the declared bytes")
+	assert.Equal(t, hex.EncodeToString(sum[:]), up.SHA256, "the bytes Detect opened")
 }
 
 // detectChanging runs Detect of path on a client of srv, changing the

@@ -18,6 +18,9 @@ var jobCheckSeeds = []string{
 	`{`, `{"id":"7"`, `{"id":"7"}}`, `{"id":"7"} x`, `not json`, `<html>`, "\xff",
 	`{"id":"\ud800"}`, `{"a":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`,
 	`{"artifacts":[` + strings.Repeat(`{},`, 30000) + `{}]}`,
+	"\ufeff{}", `{"id":"7"}{"id":"8"}`, `nullx`, "{}\x00", `{"id":"7","id":"8"}`, `{"a":1e999}`,
+	`{"a":` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + `}`,
+	strings.Repeat(`{"job":`, 200) + `{}` + strings.Repeat(`}`, 200),
 }
 
 // FuzzJobCheckedAgreesWithJob: jobChecked, which Detect uses for a

@@ -96,7 +96,7 @@ type presignedHeader struct {
 // prog (nil: none). opened, when not nil, is what the SDK's own stat of
 // body found when it opened it: body is then an *os.File of the SDK's own,
 // a regular file at offset 0 that nothing else reads (see ownFile), and
-// is not inspected again.
+// is not inspected again (unless prog is set: see below).
 func (c *Client) putPresignedWith(ctx context.Context, target string, header presignedHeader, body io.Reader, size int64, what uploadName, cs *callSettings, prog *progress, opened os.FileInfo) error {
 	// The request's retry state is made with it (send would otherwise add
 	// one with a copy of the request).
@@ -115,7 +115,11 @@ func (c *Client) putPresignedWith(ctx context.Context, target string, header pre
 	}
 	req.ContentLength = size
 	own, _ := body.(*os.File)
-	if opened == nil {
+	if opened == nil || (prog != nil && !offsetProgress) {
+		// Where progress needs a counting reader (below), the bytes do not
+		// go through ownFile's first attempt and its fstat: such an upload
+		// is inspected as any other file is, so that a file that shrank
+		// since it was opened is refused before anything is sent.
 		own = nil
 	}
 	var (

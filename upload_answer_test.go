@@ -2,7 +2,9 @@ package authenta_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -19,8 +21,9 @@ import (
 // TestUploadAnswerBodyIsDrainedAndBounded: the storage host's answer to a
 // PUT is drained inside the attempt, whatever it holds: a large body, a
 // body declared empty, or one that stalls after its first bytes (bounded
-// by the read idle timeout; the upload itself succeeded, as before). Each
-// answer is a 200, so the PUT is sent once.
+// by the read idle timeout; the upload itself succeeded, as before), one
+// that never ends, one cut by a reset and one in small chunks. Each answer
+// is a 200, so the PUT is sent once.
 func TestUploadAnswerBodyIsDrainedAndBounded(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -37,6 +40,38 @@ func TestUploadAnswerBodyIsDrainedAndBounded(t *testing.T) {
 			_, _ = io.WriteString(w, "<Result>")
 			w.(http.Flusher).Flush()
 			<-done // until the test ends: only the idle bound lets Upload return
+		}},
+		{"endless chunked", func(w http.ResponseWriter, done <-chan struct{}) {
+			chunk := bytes.Repeat([]byte("<Etag>x</Etag>"), 2000)
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if _, err := w.Write(chunk); err != nil {
+					return // the client closed it after draining a little
+				}
+				w.(http.Flusher).Flush()
+			}
+		}},
+		{"cut by a reset mid-body", func(w http.ResponseWriter, _ <-chan struct{}) {
+			conn, brw, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				return
+			}
+			defer conn.Close()
+			_, _ = brw.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n<Result>")
+			_ = brw.Flush()
+			if tc, ok := conn.(*net.TCPConn); ok {
+				_ = tc.SetLinger(0) // a reset, not a clean close
+			}
+		}},
+		{"chunked in small pieces", func(w http.ResponseWriter, _ <-chan struct{}) {
+			for i := range 50 {
+				_, _ = fmt.Fprintf(w, "<Part>%d</Part>", i)
+				w.(http.Flusher).Flush()
+			}
 		}},
 	}
 	for _, tt := range tests {

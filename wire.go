@@ -465,8 +465,11 @@ func (w *wireCreated) decodeOwned(b []byte) error {
 func (w *wireCreated) decode(b []byte) error {
 	// The documented shape, {"job": {...}, "inputs": [...]}: one pass
 	// decodes the wrapper's job too, where unwrap would decode it again.
+	// Only for a document with one "job" key: encoding/json decodes a
+	// repeated one into the same struct, merging the two objects, where
+	// the job decoder keeps the last one alone.
 	var c wireCreatedTyped
-	if json.Unmarshal(b, &c) == nil && c.Job != nil && c.wrapsJob() {
+	if oneJobKey(b) && json.Unmarshal(b, &c) == nil && c.Job != nil && c.wrapsJob() {
 		if err := w.job.decodeTyped(c.Job, 1); err != nil { // what unwrap does
 			return err
 		}
@@ -511,6 +514,29 @@ func (w *wireCreated) addUploads(ins []*wireInput) {
 			w.inputs = append(w.inputs, in.upload())
 		}
 	}
+}
+
+// oneJobKey reports whether b holds at most one key that encoding/json
+// matches to "job": such a key, unescaped, is j, o and b in any case, so it
+// is either the bytes "job" (any case) or holds a \u escape of one of
+// those letters (\u004X or \u006X). It may count a string value "job"
+// too: then the caller takes the slower path, which is always right.
+func oneJobKey(b []byte) bool {
+	if bytes.Contains(b, []byte(`\u004`)) || bytes.Contains(b, []byte(`\u006`)) {
+		return false
+	}
+	n := 0
+	for i := 0; n <= 1; {
+		k := bytes.IndexByte(b[i:], '"')
+		if k < 0 {
+			break
+		}
+		i += k + 1
+		if len(b)-i >= 4 && b[i]|0x20 == 'j' && b[i+1]|0x20 == 'o' && b[i+2]|0x20 == 'b' && b[i+3] == '"' {
+			n++
+		}
+	}
+	return n <= 1
 }
 
 // wireCreatedTyped is the documented create answer decoded in one pass:

@@ -18,6 +18,13 @@ func FuzzCreatedOnePass(f *testing.F) {
 		`{"job":{"id":"1","artifacts":"none"},"inputs":[{"slotName":"original","uploadUrl":"http://s/u"}]}`,
 		`{"job":{"id":"1"},"inputs":{"slotName":"original"}}`, `{"job":{"id":"1","taskType":{"id":"2","slug":"x"}}}`,
 		`{"job":{},"inputs":[{"slotName":1,"uploadUrl":2}]}`, `{}`, `null`, `[]`, `{"job":{"id":"1"`,
+		// A key given twice (in any case, or escaped): the last one is the
+		// job, with nothing of the first (encoding/json decodes a repeated
+		// object into the same struct, merging the two).
+		`{"job":{"id":"1","status":"completed"},"job":{"id":"2"}}`,
+		`{"job":{"id":"1","inputs":[{"slotName":"original","fileName":"a.jpg"}]},"Job":{"id":"2"}}`,
+		`{"\u006aob":{"id":"1","status":"failed","cost":3},"JOB":{"id":"2"}}`,
+		`{"job":{"id":"1","artifacts":[{"kind":"result","url":"http://s/r"}]},"jo\u0062":{"id":"1"}}`,
 	} {
 		f.Add([]byte(s))
 	}
