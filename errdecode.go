@@ -92,14 +92,20 @@ func decodeAPIError(resp *http.Response, scope errScope, now time.Time, key secr
 	return e
 }
 
+// hintTrusted is the most a declared Content-Length may make readAtMost
+// allocate before the bytes arrive: a server that declares 32 MiB and sends
+// nothing costs this, not 32 MiB per request.
+const hintTrusted = 1 << 20
+
 // readAtMost reads r to its end, or to limit bytes: then it reports that
 // there was more. hint, the declared Content-Length (-1 if unknown), sizes
-// the buffer but is not trusted: the buffer never grows past limit+1
-// bytes. On a read error it returns what it read with the error.
+// the buffer up to hintTrusted but is not trusted: the buffer grows as
+// bytes arrive, never past limit+1 bytes. On a read error it returns what
+// it read with the error.
 func readAtMost(r io.Reader, hint int64, limit int) (b []byte, more bool, err error) {
 	size := 512
 	if hint >= 0 {
-		size = int(min(hint, int64(limit))) + 1 // one more byte, so a read at EOF needs no growth
+		size = int(min(hint, int64(limit), hintTrusted)) + 1 // one more byte, so a read at EOF needs no growth
 	}
 	buf := make([]byte, 0, size)
 	for len(buf) <= limit {
