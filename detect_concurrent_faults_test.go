@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -24,10 +25,12 @@ import (
 // dir (Linux; 0 elsewhere).
 func handlesUnder(t *testing.T, dir string) int {
 	t.Helper()
-	fds, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
+	if runtime.GOOS != "linux" {
+		t.Log("handles on the input not counted: no /proc/self/fd")
 		return 0
 	}
+	fds, err := os.ReadDir("/proc/self/fd")
+	require.NoError(t, err, "handles on the input cannot be counted")
 	n := 0
 	for _, fd := range fds {
 		if target, err := os.Readlink("/proc/self/fd/" + fd.Name()); err == nil && strings.HasPrefix(target, dir+string(filepath.Separator)) {
