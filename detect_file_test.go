@@ -34,24 +34,11 @@ func sentFile(b io.ReadCloser) *os.File {
 	return nil
 }
 
-// putRecorder is a base transport that notes every PUT body it is handed
-// (the uploads), before net/http's own transport sends it.
-type putRecorder struct {
-	bodyRecorder
-}
-
-func (p *putRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Method != http.MethodPut {
-		return p.base.RoundTrip(r)
-	}
-	return p.bodyRecorder.RoundTrip(r)
-}
-
 // detectFileClient is a client of srv whose base transport records every
 // upload body it is handed.
-func detectFileClient(t *testing.T, srv *authentatest.Server) (*authenta.Client, *putRecorder) {
+func detectFileClient(t *testing.T, srv *authentatest.Server) (*authenta.Client, *authenta.BodyRecorder) {
 	t.Helper()
-	rec := &putRecorder{bodyRecorder{base: srv.HTTPClient().Transport}}
+	rec := &authenta.BodyRecorder{Base: srv.HTTPClient().Transport, PutsOnly: true}
 	opts := append(srv.ClientOptions(), authenta.WithHTTPClient(&http.Client{Transport: rec}))
 	c, err := authenta.NewClient(opts...)
 	require.NoError(t, err)
@@ -84,7 +71,7 @@ func TestDetectSendsItsFileWithSendfileOnEveryAttempt(t *testing.T) {
 	assert.Equal(t, sum, up.SHA256)
 
 	var files []*os.File
-	for _, b := range rec.seen() {
+	for _, b := range rec.Seen() {
 		f := sentFile(b)
 		require.NotNil(t, f, "an upload body net/http cannot send with sendfile: %T", b)
 		files = append(files, f)

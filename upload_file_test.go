@@ -19,33 +19,13 @@ import (
 	authenta "github.com/phospheneai/authenta-go"
 )
 
-// bodyRecorder is a base transport that notes the type and identity of
-// every request body it is handed, before net/http's own transport sends
-// it: an *os.File body is what net/http sends with sendfile.
-type bodyRecorder struct {
-	mu     sync.Mutex
-	bodies []io.ReadCloser
-	base   http.RoundTripper
-}
-
-func (b *bodyRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
-	b.mu.Lock()
-	b.bodies = append(b.bodies, r.Body)
-	b.mu.Unlock()
-	return b.base.RoundTrip(r)
-}
-
-func (b *bodyRecorder) seen() []io.ReadCloser {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]io.ReadCloser(nil), b.bodies...)
-}
-
-func recordingClient(t *testing.T) (*authenta.Client, *bodyRecorder) {
+// recordingClient is a storage client whose base transport records every
+// request body it is handed (see BodyRecorder).
+func recordingClient(t *testing.T) (*authenta.Client, *authenta.BodyRecorder) {
 	t.Helper()
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	t.Cleanup(tr.CloseIdleConnections)
-	rec := &bodyRecorder{base: tr}
+	rec := &authenta.BodyRecorder{Base: tr}
 	return storageClient(t, authenta.WithHTTPClient(&http.Client{Transport: rec})), rec
 }
 
@@ -137,7 +117,7 @@ func TestUploadFileGivesNetHTTPAFile(t *testing.T) {
 			for i, b := range got {
 				assert.Equal(t, data[tt.off:tt.off+tt.size], b, "attempt %d sends the caller's file's bytes", i+1)
 			}
-			bodies := rec.seen()
+			bodies := rec.Seen()
 			require.Len(t, bodies, 2)
 			for i, b := range bodies {
 				g, isFile := b.(*os.File)
