@@ -42,10 +42,7 @@ func TestConcurrentDetectsUnderFaults(t *testing.T) {
 		srv.Inject(authentatest.RouteDownload, authentatest.Status(http.StatusInternalServerError),
 			authentatest.Fault{Conn: authentatest.Reset})
 	}
-	opts := append(srv.ClientOptions(), authenta.WithMaxRetries(16), authenta.WithRetryWait(time.Millisecond, 2*time.Millisecond))
-	c, err := authenta.NewClient(opts...)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close(t.Context()) })
+	c := srv.Client(authenta.WithMaxRetries(16), authenta.WithRetryWait(time.Millisecond, 2*time.Millisecond))
 
 	type outcome struct {
 		path, sum string

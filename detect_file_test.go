@@ -39,11 +39,7 @@ func sentFile(b io.ReadCloser) *os.File {
 func detectFileClient(t *testing.T, srv *authentatest.Server) (*authenta.Client, *authenta.BodyRecorder) {
 	t.Helper()
 	rec := &authenta.BodyRecorder{Base: srv.HTTPClient().Transport, PutsOnly: true}
-	opts := append(srv.ClientOptions(), authenta.WithHTTPClient(&http.Client{Transport: rec}))
-	c, err := authenta.NewClient(opts...)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close(t.Context()) })
-	return c, rec
+	return srv.Client(authenta.WithHTTPClient(&http.Client{Transport: rec})), rec
 }
 
 // TestDetectSendsItsFileWithSendfileOnEveryAttempt: Detect's input goes to
@@ -199,10 +195,7 @@ func detectChanging(t *testing.T, srv *authentatest.Server, path string, opts *a
 	} else {
 		tr.change = func() { *changeErr = change(path) }
 	}
-	copts := append(srv.ClientOptions(), authenta.WithHTTPClient(&http.Client{Transport: tr}))
-	c, err := authenta.NewClient(copts...)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close(t.Context()) })
+	c := srv.Client(authenta.WithHTTPClient(&http.Client{Transport: tr}))
 	return c.Detect(t.Context(), authenta.AIImageDetection, path, opts)
 }
 

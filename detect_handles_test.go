@@ -59,10 +59,8 @@ func TestDetectClosesItsHandlesOnFailure(t *testing.T) {
 				require.NoError(t, os.WriteFile(path, testData(64<<10), 0o600))
 				srv := authentatest.NewServer(t)
 				tr := &changeOn503{base: srv.HTTPClient().Transport}
-				c, err := authenta.NewClient(append(srv.ClientOptions(), authenta.WithHTTPClient(&http.Client{Transport: tr}), authenta.WithMaxRetries(2),
-					authenta.WithRetryWait(time.Millisecond, 2*time.Millisecond))...)
-				require.NoError(t, err)
-				t.Cleanup(func() { _ = c.Close(t.Context()) })
+				c := srv.Client(authenta.WithHTTPClient(&http.Client{Transport: tr}), authenta.WithMaxRetries(2),
+					authenta.WithRetryWait(time.Millisecond, 2*time.Millisecond))
 				ctx, cancel := context.WithCancel(t.Context())
 				defer cancel()
 				opts := &authenta.DetectOptions{Wait: fastWait}
