@@ -7,8 +7,10 @@ package authenta
 // client's, unless the client's would contradict the call's other field
 // (a call's MaxInterval below the client's MinInterval, or its MinInterval
 // above the client's MaxInterval): that one then takes the package's
-// default, adapted to the call's as Wait's defaults are. Test clients use it to poll at millisecond scale (authentatest's
-// Server.Client does) without test settings in production code.
+// default, adapted to the call's as Wait's defaults are. Its options are
+// checked as a call's are. Test clients use it to poll at millisecond scale
+// (authentatest's Server.Client does) without test settings in production
+// code.
 func WithWaitOptions(o WaitOptions) Option {
 	return func(s *settings) error {
 		if _, err := o.normalized(); err != nil { // Wait's own checks
