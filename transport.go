@@ -86,7 +86,7 @@ func (t *sdkTransport) log(r *http.Request, resp *http.Response, err error, d ti
 		}
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", redactURLs(sanitizeError(err).Error())))
+		attrs = append(attrs, slog.String("error", sanitizeError(err, t.key).Error()))
 	}
 	t.logger.LogAttrs(r.Context(), slog.LevelDebug, "authenta: http attempt", attrs...)
 }
