@@ -101,7 +101,7 @@ func attemptOf(r *http.Request) int {
 
 // responseRequestID returns the request id a response carries, if any.
 func responseRequestID(h http.Header) string {
-	for _, k := range [...]string{"X-Request-Id", "Request-Id", "X-Amz-Request-Id"} {
+	for _, k := range requestIDHeaders {
 		if v := h.Get(k); v != "" {
 			return v
 		}
