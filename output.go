@@ -73,7 +73,8 @@ func (j Job) MarshalJSON() ([]byte, error) { return json.Marshal(j.view()) }
 // fields raw, presigned query strings included.
 func (j Job) Format(f fmt.State, _ rune) {
 	type fields Job // the same fields without the methods
-	r := j.redacted() // without Raw, the whole document again
+	// Raw, the whole document again, is left out by redacted.
+	r := j.redacted()
 	fmt.Fprintf(f, "%+v", fields(r))
 }
 
