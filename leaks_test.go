@@ -55,6 +55,8 @@ func leakValues() map[string]any {
 	up := authenta.Upload{Slot: "original", URL: leakURL("in/original"), ExpiresAt: time.Date(2026, 1, 2, 4, 0, 0, 0, time.UTC)}
 	ae := &authenta.APIError{StatusCode: 403, Code: "SignatureDoesNotMatch", Message: "mismatch", RequestID: "r1",
 		Body: []byte(`<Error><Code>SignatureDoesNotMatch</Code><Signature>` + leakSig + `</Signature></Error>`)}
+	face := authenta.Face{ID: "f1", Name: "a.jpg", Status: authenta.FaceFailed, Error: "fetch " + leakURL("faces/f1"), ImageURL: leakURL("faces/f1")}
+	subject := &authenta.Subject{ID: "s1", Faces: []authenta.Face{face, face}}
 	return map[string]any{
 		"Job":         job,
 		"JobValue":    *job,
@@ -69,6 +71,14 @@ func leakValues() map[string]any {
 		"StepError":   &authenta.StepError{Step: authenta.StepResult, JobID: "42", Job: job, Err: ae},
 		"JobError":    &authenta.JobError{Job: job, Message: job.ErrorMessage},
 		"ResultError": &authenta.ResultError{Job: job, Name: "OutOfMemoryError", Message: "see " + leakURL("oom.log")},
+		"StepErrorText": &authenta.StepError{Step: authenta.StepUpload, Slot: "original", JobID: "42", Job: job,
+			Err: fmt.Errorf("put %s: reset", leakURL("in/original")), Cleanup: errors.New("delete failed, see " + leakURL("d"))},
+		"JobErrorText": &authenta.JobError{Job: job, Message: "worker fetched " + leakURL("in/original")},
+		"Face":         face,
+		"Subject":      subject,
+		"Match":        authenta.Match{Rank: 1, SubjectID: "s1", FaceID: "f1", Name: "a.jpg", Similarity: 0.9, ImageURL: leakURL("faces/f1")},
+		"Matches":      []authenta.Match{{Rank: 1, ImageURL: leakURL("faces/f1")}},
+		"EnrollError":  &authenta.EnrollError{Subject: subject, FaceID: "f1", Name: "a.jpg", Reason: "no_face_detected in " + leakURL("faces/f1"), Failed: 1},
 	}
 }
 
@@ -111,7 +121,8 @@ func TestSlogNeverPrintsPresignedQueries(t *testing.T) {
 func TestJSONRedactsPresignedQueries(t *testing.T) {
 	t.Parallel()
 	vals := leakValues()
-	for _, name := range []string{"Job", "JobValue", "Artifact", "Detection", "Result", "JobList"} {
+	for _, name := range []string{"Job", "JobValue", "Artifact", "Detection", "Result", "JobList",
+		"StepErrorText", "JobErrorText", "ResultError", "Face", "Subject", "EnrollError"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			b, err := json.Marshal(vals[name])
