@@ -20,7 +20,7 @@ func (e APIError) MarshalJSON() ([]byte, error) {
 		RequestID  string  `json:"requestId,omitempty"`
 		RetryAfter float64 `json:"retryAfterSeconds,omitempty"`
 		Error      string  `json:"error"`
-	}{e.StatusCode, e.Code, e.Message, e.RequestID, e.RetryAfter.Seconds(), (&e).Error()})
+	}{e.StatusCode, scrubLine(e.Code, maxCodeLen), scrubLine(e.Message, maxMessageLen), scrubLine(e.RequestID, maxRequestIDLen), e.RetryAfter.Seconds(), (&e).Error()})
 }
 
 // MarshalJSON writes the step, slot, job id, removal outcome and the

@@ -55,22 +55,25 @@ func leakValues() map[string]any {
 	up := authenta.Upload{Slot: "original", URL: leakURL("in/original"), ExpiresAt: time.Date(2026, 1, 2, 4, 0, 0, 0, time.UTC)}
 	ae := &authenta.APIError{StatusCode: 403, Code: "SignatureDoesNotMatch", Message: "mismatch", RequestID: "r1",
 		Body: []byte(`<Error><Code>SignatureDoesNotMatch</Code><Signature>` + leakSig + `</Signature></Error>`)}
+	// A test double's error, built by hand, its text quoting presigned URLs.
+	echo := &authenta.APIError{StatusCode: 403, Code: "Denied " + leakURL("c"), Message: "denied " + leakURL("in/original"), RequestID: "r " + leakURL("id")}
 	face := authenta.Face{ID: "f1", Name: "a.jpg", Status: authenta.FaceFailed, Error: "fetch " + leakURL("faces/f1"), ImageURL: leakURL("faces/f1")}
 	subject := &authenta.Subject{ID: "s1", Faces: []authenta.Face{face, face}}
 	return map[string]any{
-		"Job":         job,
-		"JobValue":    *job,
-		"Artifact":    job.Artifacts[0],
-		"Upload":      up,
-		"CreatedJob":  &authenta.CreatedJob{Job: job, Uploads: []authenta.Upload{up}},
-		"Detection":   &authenta.Detection{Job: job, Result: res},
-		"Result":      res,
-		"JobList":     &authenta.JobList{Jobs: []*authenta.Job{job, job}, Page: 1, Total: 2},
-		"APIError":    ae,
-		"APIErrorV":   *ae,
-		"StepError":   &authenta.StepError{Step: authenta.StepResult, JobID: "42", Job: job, Err: ae},
-		"JobError":    &authenta.JobError{Job: job, Message: job.ErrorMessage},
-		"ResultError": &authenta.ResultError{Job: job, Name: "OutOfMemoryError", Message: "see " + leakURL("oom.log")},
+		"Job":          job,
+		"JobValue":     *job,
+		"Artifact":     job.Artifacts[0],
+		"Upload":       up,
+		"CreatedJob":   &authenta.CreatedJob{Job: job, Uploads: []authenta.Upload{up}},
+		"Detection":    &authenta.Detection{Job: job, Result: res},
+		"Result":       res,
+		"JobList":      &authenta.JobList{Jobs: []*authenta.Job{job, job}, Page: 1, Total: 2},
+		"APIError":     ae,
+		"APIErrorV":    *ae,
+		"StepError":    &authenta.StepError{Step: authenta.StepResult, JobID: "42", Job: job, Err: ae},
+		"JobError":     &authenta.JobError{Job: job, Message: job.ErrorMessage},
+		"ResultError":  &authenta.ResultError{Job: job, Name: "OutOfMemoryError", Message: "see " + leakURL("oom.log")},
+		"APIErrorEcho": echo,
 		"StepErrorText": &authenta.StepError{Step: authenta.StepUpload, Slot: "original", JobID: "42", Job: job,
 			Err: fmt.Errorf("put %s: reset", leakURL("in/original")), Cleanup: errors.New("delete failed, see " + leakURL("d"))},
 		"JobErrorText": &authenta.JobError{Job: job, Message: "worker fetched " + leakURL("in/original")},
@@ -122,7 +125,7 @@ func TestJSONRedactsPresignedQueries(t *testing.T) {
 	t.Parallel()
 	vals := leakValues()
 	for _, name := range []string{"Job", "JobValue", "Artifact", "Detection", "Result", "JobList",
-		"StepErrorText", "JobErrorText", "ResultError", "Face", "Subject", "EnrollError"} {
+		"APIErrorEcho", "StepErrorText", "JobErrorText", "ResultError", "Face", "Subject", "EnrollError"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			b, err := json.Marshal(vals[name])
