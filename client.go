@@ -402,7 +402,7 @@ func (c *Client) send(rc *retryablehttp.Client, req *http.Request, scope errScop
 	if err != nil {
 		if cs.info != nil {
 			status, id := st.Last() // of an attempt before the error, if any
-			cs.record(status, c.scrubKey(id), st.Attempts())
+			cs.record(status, cleanRequestID(id, *c.key), st.Attempts())
 		}
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 			err = fmt.Errorf("%w (%v)", ctx.Err(), err)

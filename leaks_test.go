@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -355,4 +356,42 @@ func TestZeroErrorsDoNotPanic(t *testing.T) {
 		assert.NotPanics(t, func() { slog.New(slog.NewTextHandler(io.Discard, nil)).Info("x", "v", v) })
 		assert.NotPanics(t, func() { _ = fmt.Sprintf("%v %+v %#v", v, v, v) })
 	}
+}
+
+// A call that ends in a network error after an answer with a request id
+// (a 503, then a reset) reports that id in ResponseInfo as every other
+// path does: the key scrubbed, URL queries redacted, one line, cut to
+// length. ResponseInfo has no MarshalJSON of its own.
+func TestResponseInfoOfAFailedCallIsClean(t *testing.T) {
+	t.Parallel()
+	const key = "api_EchoedKeyMustNeverShow_0123456789abcdef"
+	var n atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("X-Request-Id", "req "+leakURL("id")+" by "+key+" "+strings.Repeat("r", 400))
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			_ = conn.Close()
+		}
+	}))
+	t.Cleanup(ts.Close)
+	c, err := authenta.NewClient(authenta.WithoutEnvironment(), authenta.WithAPIKey(key), authenta.WithBaseURL(ts.URL),
+		authenta.WithMaxRetries(1), authenta.WithRetryWait(time.Millisecond, time.Millisecond))
+	require.NoError(t, err)
+	var info authenta.ResponseInfo
+	_, err = c.Jobs.Get(t.Context(), "1", authenta.WithResponseInfo(&info))
+	require.Error(t, err)
+	require.NotErrorAs(t, err, new(*authenta.APIError), "the call ended on the reset, not the 503")
+	require.Equal(t, http.StatusServiceUnavailable, info.StatusCode)
+	require.Contains(t, info.RequestID, "req https://bucket.s3.test/id?[REDACTED]")
+	b, err := json.Marshal(info)
+	require.NoError(t, err)
+	for _, s := range []string{info.RequestID, string(b), fmt.Sprintf("%+v", info)} {
+		assertNoLeak(t, "ResponseInfo", s)
+		assert.NotContains(t, s, key[:8])
+	}
+	assert.LessOrEqual(t, len(info.RequestID), 200, "cut to length")
 }
