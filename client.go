@@ -420,11 +420,13 @@ func (c *Client) send(rc *retryablehttp.Client, req *http.Request, scope errScop
 	return resp, nil
 }
 
-// scrubJob removes the API key from the server's text in a job, should the
-// server echo it there.
+// scrubJob removes the API key and URL query strings from the server's
+// text in a job, should the server echo them there, as Face.Error and
+// JobError.Message are: a program that prints the field (the CLI's job
+// table) shows no presigned signature.
 func (c *Client) scrubJob(j *Job) {
-	j.ErrorMessage = c.scrubKey(j.ErrorMessage)
-	j.Message = c.scrubKey(j.Message)
+	j.ErrorMessage = redactURLs(c.scrubKey(j.ErrorMessage))
+	j.Message = redactURLs(c.scrubKey(j.Message))
 }
 
 // scrubKey returns server text with the API key redacted.
