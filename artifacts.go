@@ -67,7 +67,7 @@ func (s *JobsService) downloadTo(ctx context.Context, a Artifact, w io.Writer, r
 	case err == nil:
 		return n, nil
 	case body.err != nil && errors.Is(err, body.err):
-		return n, fmt.Errorf("authenta: download %s artifact: body cut after %d bytes: %w", a.Kind, n, sanitizeError(err))
+		return n, fmt.Errorf("authenta: download %s artifact: body cut after %d bytes: %w", a.Kind, n, sanitizeError(err, *s.c.key))
 	default:
 		return n, fmt.Errorf("authenta: download %s artifact: write after %d bytes: %w", a.Kind, n, err)
 	}

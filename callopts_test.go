@@ -187,7 +187,7 @@ func TestCallRetriesAffectsThatCallOnly(t *testing.T) {
 		_, _ = w.Write([]byte(`{"id":"1","status":"queued"}`))
 	}))
 	t.Cleanup(api.Close)
-	c := newHTTPTestClient(t, api)
+	c := testClient(t, api.URL)
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	for i, name := range []string{"once", "default"} {
@@ -209,25 +209,6 @@ func TestCallRetriesAffectsThatCallOnly(t *testing.T) {
 	assert.Equal(t, map[string]int{"once": 1, "default": 2}, attempts)
 }
 
-// newHTTPTestClient is a client for an httptest server with tiny retry
-// waits.
-func newHTTPTestClient(t *testing.T, srv *httptest.Server, opts ...authenta.Option) *authenta.Client {
-	t.Helper()
-	tr := &http.Transport{}
-	t.Cleanup(tr.CloseIdleConnections)
-	all := []authenta.Option{
-		authenta.WithoutEnvironment(),
-		authenta.WithAPIKey(testAPIKey),
-		authenta.WithBaseURL(srv.URL),
-		authenta.WithHTTPClient(&http.Client{Transport: tr}),
-		authenta.WithRetryWait(time.Millisecond, 5*time.Millisecond),
-	}
-	c, err := authenta.NewClient(append(all, opts...)...)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close(context.Background()) })
-	return c
-}
-
 // TestCallTimeoutBoundsRetries: the call's timeout ends a call whose
 // retries would go on much longer, waits between them included.
 func TestCallTimeoutBoundsRetries(t *testing.T) {
@@ -242,7 +223,7 @@ func TestCallTimeoutBoundsRetries(t *testing.T) {
 	}))
 	t.Cleanup(api.Close)
 	// 20 retries 200ms apart would take 4s.
-	c := newHTTPTestClient(t, api, authenta.WithMaxRetries(20), authenta.WithRetryWait(200*time.Millisecond, 200*time.Millisecond))
+	c := testClient(t, api.URL, authenta.WithMaxRetries(20), authenta.WithRetryWait(200*time.Millisecond, 200*time.Millisecond))
 	var info authenta.ResponseInfo
 	_, err := c.Jobs.Get(context.Background(), "1", authenta.WithCallTimeout(50*time.Millisecond), authenta.WithResponseInfo(&info))
 	require.ErrorIs(t, err, context.DeadlineExceeded)

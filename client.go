@@ -175,8 +175,8 @@ func (c *Client) retryClient(user *http.Client, rt http.RoundTripper, s settings
 // out on an error status it hands back the last response, so that its error
 // body is decoded rather than drained. When they ended on an error (a
 // network failure, a redirect loop, a cancelled context, a body that could
-// not be replayed) it returns that error, with URL query strings stripped,
-// and closes any response that came with it (net/http returns the last 3xx
+// not be replayed) it returns that error, which send sanitizes (see
+// sanitizeError), and closes any response that came with it (net/http returns the last 3xx
 // of a redirect loop beside its error; a failed rewind comes after the last
 // response was already drained).
 func lastResponse(resp *http.Response, err error, _ int) (*http.Response, error) {
@@ -186,7 +186,7 @@ func lastResponse(resp *http.Response, err error, _ int) (*http.Response, error)
 	if resp != nil {
 		drainClose(resp.Body)
 	}
-	return nil, sanitizeError(err)
+	return nil, err // send sanitizes it (see sanitizeError)
 }
 
 // errNotReplayable stops a retry of a body that has been consumed and has
@@ -407,7 +407,7 @@ func (c *Client) send(rc *retryablehttp.Client, req *http.Request, scope errScop
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
 		}
-		return nil, fmt.Errorf("authenta: %s %s: %w", req.Method, redactURL(req.URL), sanitizeError(err))
+		return nil, fmt.Errorf("authenta: %s %s: %w", req.Method, redactURL(req.URL), sanitizeError(err, *c.key))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := decodeAPIError(resp, scope, c.clock.Now(), *c.key)

@@ -60,21 +60,27 @@ func newMock(t *testing.T) *httpmock.MockTransport {
 	return mock
 }
 
-// newClient returns a client for testAPIBase over rt, with tiny retry waits
-// and no environment.
-func newClient(t *testing.T, rt http.RoundTripper, opts ...authenta.Option) *authenta.Client {
+// testClient is the tests' client for baseURL: the test key, no
+// environment, tiny retry waits, then opts; closed when the test ends (its
+// background cleanups end before goleak looks).
+func testClient(t *testing.T, baseURL string, opts ...authenta.Option) *authenta.Client {
 	t.Helper()
 	all := []authenta.Option{
 		authenta.WithoutEnvironment(),
 		authenta.WithAPIKey(testAPIKey),
-		authenta.WithBaseURL(testAPIBase),
-		authenta.WithHTTPClient(&http.Client{Transport: rt}),
+		authenta.WithBaseURL(baseURL),
 		authenta.WithRetryWait(time.Millisecond, 5*time.Millisecond),
 	}
 	c, err := authenta.NewClient(append(all, opts...)...)
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close(context.Background()) }) // background cleanups end before goleak looks
+	t.Cleanup(func() { _ = c.Close(context.Background()) })
 	return c
+}
+
+// newClient is testClient for testAPIBase over rt.
+func newClient(t *testing.T, rt http.RoundTripper, opts ...authenta.Option) *authenta.Client {
+	t.Helper()
+	return testClient(t, testAPIBase, append([]authenta.Option{authenta.WithHTTPClient(&http.Client{Transport: rt})}, opts...)...)
 }
 
 func jobURL(id, suffix string) string { return testAPIBase + "/api/v1/jobs/" + id + suffix }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -19,23 +18,6 @@ import (
 	authenta "github.com/phospheneai/authenta-go"
 	"github.com/phospheneai/authenta-go/authentatest"
 )
-
-// handlesUnder counts this process's open file descriptors on files under
-// dir (Linux; 0 elsewhere).
-func handlesUnder(t *testing.T, dir string) int {
-	t.Helper()
-	fds, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		return 0
-	}
-	n := 0
-	for _, fd := range fds {
-		if target, err := os.Readlink("/proc/self/fd/" + fd.Name()); err == nil && strings.HasPrefix(target, dir+string(filepath.Separator)) {
-			n++
-		}
-	}
-	return n
-}
 
 // TestConcurrentDetectsUnderFaults runs Detects from many goroutines on one
 // Client while the fake misbehaves on every step: uploads answered 503 or
@@ -60,10 +42,7 @@ func TestConcurrentDetectsUnderFaults(t *testing.T) {
 		srv.Inject(authentatest.RouteDownload, authentatest.Status(http.StatusInternalServerError),
 			authentatest.Fault{Conn: authentatest.Reset})
 	}
-	opts := append(srv.ClientOptions(), authenta.WithMaxRetries(16), authenta.WithRetryWait(time.Millisecond, 2*time.Millisecond))
-	c, err := authenta.NewClient(opts...)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close(t.Context()) })
+	c := srv.Client(authenta.WithMaxRetries(16), authenta.WithRetryWait(time.Millisecond, 2*time.Millisecond))
 
 	type outcome struct {
 		path, sum string
@@ -115,5 +94,5 @@ func TestConcurrentDetectsUnderFaults(t *testing.T) {
 	for _, r := range []authentatest.Route{authentatest.RouteUpload, authentatest.RouteFinalize, authentatest.RouteGet, authentatest.RouteDownload} {
 		assert.Zero(t, srv.PendingFaults(r), "every %s fault was met", r)
 	}
-	assert.Zero(t, handlesUnder(t, dir), "no handle on an input stays open")
+	assert.Zero(t, handlesUnder(dir), "no handle on an input stays open")
 }

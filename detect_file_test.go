@@ -34,29 +34,12 @@ func sentFile(b io.ReadCloser) *os.File {
 	return nil
 }
 
-// putRecorder is a base transport that notes every PUT body it is handed
-// (the uploads), before net/http's own transport sends it.
-type putRecorder struct {
-	bodyRecorder
-}
-
-func (p *putRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Method != http.MethodPut {
-		return p.base.RoundTrip(r)
-	}
-	return p.bodyRecorder.RoundTrip(r)
-}
-
 // detectFileClient is a client of srv whose base transport records every
 // upload body it is handed.
-func detectFileClient(t *testing.T, srv *authentatest.Server) (*authenta.Client, *putRecorder) {
+func detectFileClient(t *testing.T, srv *authentatest.Server) (*authenta.Client, *authenta.BodyRecorder) {
 	t.Helper()
-	rec := &putRecorder{bodyRecorder{base: srv.HTTPClient().Transport}}
-	opts := append(srv.ClientOptions(), authenta.WithHTTPClient(&http.Client{Transport: rec}))
-	c, err := authenta.NewClient(opts...)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close(t.Context()) })
-	return c, rec
+	rec := &authenta.BodyRecorder{Base: srv.HTTPClient().Transport, PutsOnly: true}
+	return srv.Client(authenta.WithHTTPClient(&http.Client{Transport: rec})), rec
 }
 
 // TestDetectSendsItsFileWithSendfileOnEveryAttempt: Detect's input goes to
@@ -84,7 +67,7 @@ func TestDetectSendsItsFileWithSendfileOnEveryAttempt(t *testing.T) {
 	assert.Equal(t, sum, up.SHA256)
 
 	var files []*os.File
-	for _, b := range rec.seen() {
+	for _, b := range rec.Seen() {
 		f := sentFile(b)
 		require.NotNil(t, f, "an upload body net/http cannot send with sendfile: %T", b)
 		files = append(files, f)
@@ -95,7 +78,7 @@ func TestDetectSendsItsFileWithSendfileOnEveryAttempt(t *testing.T) {
 	if runtime.GOOS == "linux" {
 		real, err := filepath.EvalSymlinks(path)
 		require.NoError(t, err)
-		assert.Zero(t, handlesOn(t, real), "no handle on the file stays open")
+		assert.Zero(t, handlesOn(real), "no handle on the file stays open")
 	}
 }
 
@@ -212,10 +195,7 @@ func detectChanging(t *testing.T, srv *authentatest.Server, path string, opts *a
 	} else {
 		tr.change = func() { *changeErr = change(path) }
 	}
-	copts := append(srv.ClientOptions(), authenta.WithHTTPClient(&http.Client{Transport: tr}))
-	c, err := authenta.NewClient(copts...)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close(t.Context()) })
+	c := srv.Client(authenta.WithHTTPClient(&http.Client{Transport: tr}))
 	return c.Detect(t.Context(), authenta.AIImageDetection, path, opts)
 }
 

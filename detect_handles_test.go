@@ -59,10 +59,8 @@ func TestDetectClosesItsHandlesOnFailure(t *testing.T) {
 				require.NoError(t, os.WriteFile(path, testData(64<<10), 0o600))
 				srv := authentatest.NewServer(t)
 				tr := &changeOn503{base: srv.HTTPClient().Transport}
-				c, err := authenta.NewClient(append(srv.ClientOptions(), authenta.WithHTTPClient(&http.Client{Transport: tr}), authenta.WithMaxRetries(2),
-					authenta.WithRetryWait(time.Millisecond, 2*time.Millisecond))...)
-				require.NoError(t, err)
-				t.Cleanup(func() { _ = c.Close(t.Context()) })
+				c := srv.Client(authenta.WithHTTPClient(&http.Client{Transport: tr}), authenta.WithMaxRetries(2),
+					authenta.WithRetryWait(time.Millisecond, 2*time.Millisecond))
 				ctx, cancel := context.WithCancel(t.Context())
 				defer cancel()
 				opts := &authenta.DetectOptions{Wait: fastWait}
@@ -76,7 +74,7 @@ func TestDetectClosesItsHandlesOnFailure(t *testing.T) {
 				} else {
 					require.NoError(t, err)
 				}
-				assert.Zero(t, handlesUnder(t, dir), "no handle on the input stays open")
+				assert.Zero(t, handlesUnder(dir), "no handle on the input stays open")
 			})
 		}
 	}

@@ -38,21 +38,16 @@ const (
 // in order of preference.
 var requestIDHeaders = [...]string{"X-Request-Id", "Request-Id", "X-Amz-Request-Id"}
 
-// readAPIError consumes at most a bounded prefix of resp.Body, closes it, and
-// decodes the server's error into an *APIError. now is used for an HTTP-date
-// Retry-After.
+// decodeAPIError consumes at most a bounded prefix of resp.Body, closes it,
+// and decodes the server's error into an *APIError. now is used for an
+// HTTP-date Retry-After. key is the client's API key, which the server may
+// echo: it is scrubbed from the body and the headers before any text is
+// taken from them or cut to length, so that no prefix of it survives.
 //
 // The body may be JSON in any of the envelopes the Authenta services send,
 // S3 XML, HTML or plain text; whatever it is, Message ends up as one short
 // readable line with URL query strings redacted, and Code as the code the
 // server sent, if any. At most maxErrorBody bytes are held in memory.
-func readAPIError(resp *http.Response, scope errScope, now time.Time) *APIError {
-	return decodeAPIError(resp, scope, now, "")
-}
-
-// decodeAPIError is readAPIError for a client whose key the server may
-// echo: the key is scrubbed from the body and the headers before any text
-// is taken from them or cut to length, so that no prefix of it survives.
 func decodeAPIError(resp *http.Response, scope errScope, now time.Time, key secret) *APIError {
 	e := &APIError{scope: scope}
 	if resp == nil {

@@ -21,6 +21,11 @@ var testNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 
 // newErrorResponse builds a response as the transport would hand it over.
 // header is a list of name, value pairs.
+// readAPIError is decodeAPIError for a client without a key to scrub.
+func readAPIError(resp *http.Response, scope errScope, now time.Time) *APIError {
+	return decodeAPIError(resp, scope, now, "")
+}
+
 func newErrorResponse(status int, contentType, body string, header ...string) *http.Response {
 	rec := httptest.NewRecorder()
 	if contentType != "" {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sync"
 )
 
 // Clock is the client's time source (the unexported clock interface):
@@ -52,4 +53,32 @@ func StorageGet(ctx context.Context, c *Client, rawURL string) (*http.Response, 
 // fn, as Detect's OnUploadProgress does.
 func UploadWithProgress(ctx context.Context, c *Client, u Upload, body io.Reader, size int64, contentType string, fn func(slot string, sent, total int64)) error {
 	return c.Jobs.uploadWith(ctx, u, body, size, contentType, nil, newProgress(fn, u.Slot, size), nil)
+}
+
+// BodyRecorder is a base transport that keeps every request body it is
+// handed (only those of PUTs, the uploads, with PutsOnly), as net/http's
+// transport below it (Base) gets it: an *os.File body is what net/http
+// sends with sendfile.
+type BodyRecorder struct {
+	Base     http.RoundTripper
+	PutsOnly bool
+
+	mu     sync.Mutex
+	bodies []io.ReadCloser
+}
+
+func (b *BodyRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	if !b.PutsOnly || r.Method == http.MethodPut {
+		b.mu.Lock()
+		b.bodies = append(b.bodies, r.Body)
+		b.mu.Unlock()
+	}
+	return b.Base.RoundTrip(r)
+}
+
+// Seen returns the bodies recorded so far.
+func (b *BodyRecorder) Seen() []io.ReadCloser {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]io.ReadCloser(nil), b.bodies...)
 }

@@ -44,21 +44,6 @@ func faultImage(t *testing.T, size int) (path, sum string) {
 	return path, hex.EncodeToString(h[:])
 }
 
-// faultClient is a client for an httptest server that is not authentatest:
-// a fixed key, no environment, tiny retry waits, then opts.
-func faultClient(t *testing.T, baseURL string, opts ...authenta.Option) *authenta.Client {
-	t.Helper()
-	all := []authenta.Option{
-		authenta.WithoutEnvironment(),
-		authenta.WithAPIKey("api_faults_0123456789"),
-		authenta.WithBaseURL(baseURL),
-		authenta.WithRetryWait(time.Millisecond, 5*time.Millisecond),
-	}
-	c, err := authenta.NewClient(append(all, opts...)...)
-	require.NoError(t, err)
-	return c
-}
-
 // returnsWithin runs call on its own goroutine and returns its error, or
 // fails the test if call has not returned after limit. cancel is called in
 // that case so that the goroutine can end.
@@ -317,7 +302,7 @@ func TestUploadResetMidBodyOnPlainStorage(t *testing.T) {
 		st := &resetStorage{half: size / 2}
 		ts := httptest.NewServer(st)
 		t.Cleanup(ts.Close)
-		c := faultClient(t, "https://api.authenta.test")
+		c := testClient(t, "https://api.authenta.test")
 		u := authenta.Upload{Slot: authenta.SlotOriginal, URL: ts.URL + "/bucket/in/1?X-Amz-Signature=0123abcd"}
 		require.NoError(t, c.Jobs.Upload(t.Context(), u, bytes.NewReader(data), size, "image/jpeg"))
 
@@ -332,7 +317,7 @@ func TestUploadResetMidBodyOnPlainStorage(t *testing.T) {
 		st := &resetStorage{half: size / 2}
 		ts := httptest.NewServer(st)
 		t.Cleanup(ts.Close)
-		c := faultClient(t, "https://api.authenta.test")
+		c := testClient(t, "https://api.authenta.test")
 		u := authenta.Upload{Slot: authenta.SlotOriginal, URL: ts.URL + "/bucket/in/1?X-Amz-Signature=0123abcd"}
 		body := io.MultiReader(bytes.NewReader(data)) // hides io.ReaderAt
 		err := c.Jobs.Upload(t.Context(), u, body, size, "image/jpeg")
@@ -362,7 +347,7 @@ func TestResponseHeaderTimeout(t *testing.T) {
 	t.Cleanup(func() { close(done) }) // runs first: unblocks handlers so Close can return
 
 	// The default transport (no WithHTTPClient), one retry.
-	c := faultClient(t, ts.URL, authenta.WithResponseHeaderTimeout(100*time.Millisecond), authenta.WithMaxRetries(1))
+	c := testClient(t, ts.URL, authenta.WithResponseHeaderTimeout(100*time.Millisecond), authenta.WithMaxRetries(1))
 
 	t.Run("GET is retried once", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
@@ -443,7 +428,7 @@ func TestHugeErrorBodyIsBounded(t *testing.T) {
 				results <- written{total, err}
 			}))
 			t.Cleanup(ts.Close)
-			c := faultClient(t, ts.URL, authenta.WithMaxRetries(2))
+			c := testClient(t, ts.URL, authenta.WithMaxRetries(2))
 
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
@@ -491,7 +476,7 @@ func TestRedirectLoopStops(t *testing.T) {
 		http.Redirect(w, r, r.URL.Path, http.StatusFound) // to itself, forever
 	}))
 	t.Cleanup(ts.Close)
-	c := faultClient(t, ts.URL) // the default 3 retries: a retried loop would take 40+ requests
+	c := testClient(t, ts.URL) // the default 3 retries: a retried loop would take 40+ requests
 
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
@@ -621,7 +606,7 @@ func TestCancelDuringRetryBackoff(t *testing.T) {
 		once.Do(func() { close(first) })
 	}))
 	t.Cleanup(ts.Close)
-	c := faultClient(t, ts.URL, authenta.WithRetryWait(2*time.Second, 4*time.Second), authenta.WithMaxRetries(3))
+	c := testClient(t, ts.URL, authenta.WithRetryWait(2*time.Second, 4*time.Second), authenta.WithMaxRetries(3))
 
 	latency, err := cancelLatency(t, first, 50*time.Millisecond, func(ctx context.Context) error {
 		_, err := c.Jobs.Get(ctx, "1")

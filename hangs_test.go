@@ -169,7 +169,7 @@ func TestUploadCRLFContentTypeIsInvalidArgument(t *testing.T) {
 	var requests atomic.Int32
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { requests.Add(1) }))
 	t.Cleanup(ts.Close)
-	c := faultClient(t, ts.URL)
+	c := testClient(t, ts.URL)
 	for _, ct := range []string{"image/jpeg\r\nX-Injected: 1", "image/jpeg\n", "image/\x00jpeg"} {
 		err := c.Jobs.Upload(t.Context(), authenta.Upload{Slot: "original", URL: ts.URL + "/u?X-Amz-Signature=ab"}, bytes.NewReader(make([]byte, 4)), 4, ct)
 		require.ErrorIs(t, err, authenta.ErrInvalidArgument, "%q", ct)
@@ -200,7 +200,7 @@ func TestWaitHonoursRetryAfter(t *testing.T) {
 			_ = json.NewEncoder(w).Encode(map[string]string{"id": "7", "status": "completed"})
 		}))
 		t.Cleanup(ts.Close)
-		c := faultClient(t, ts.URL, authenta.WithMaxRetries(0))
+		c := testClient(t, ts.URL, authenta.WithMaxRetries(0))
 		clk := newFakeClock()
 		authenta.SetClock(c, clk)
 
@@ -226,7 +226,7 @@ func TestWaitRetryAfterBoundedByContext(t *testing.T) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}))
 	t.Cleanup(ts.Close)
-	c := faultClient(t, ts.URL, authenta.WithMaxRetries(0))
+	c := testClient(t, ts.URL, authenta.WithMaxRetries(0))
 	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -245,7 +245,7 @@ func TestWaitDefaultsAdapt(t *testing.T) {
 		_, _ = io.WriteString(w, `{"id":"7","status":"completed"}`)
 	}))
 	t.Cleanup(ts.Close)
-	c := faultClient(t, ts.URL)
+	c := testClient(t, ts.URL)
 	clk := newFakeClock()
 	authenta.SetClock(c, clk)
 	_, err := c.Jobs.Wait(t.Context(), "7", &authenta.WaitOptions{MaxInterval: 100 * time.Millisecond})
@@ -266,7 +266,7 @@ func TestPumpedReaderAtIsRetried(t *testing.T) {
 	st := &resetStorage{half: size / 2}
 	ts := httptest.NewServer(st)
 	t.Cleanup(ts.Close)
-	c := faultClient(t, "https://api.authenta.test")
+	c := testClient(t, "https://api.authenta.test")
 	u := authenta.Upload{Slot: authenta.SlotOriginal, URL: ts.URL + "/bucket/in/1?X-Amz-Signature=0123abcd"}
 	require.NoError(t, c.Jobs.Upload(t.Context(), u, io.NewSectionReader(bytes.NewReader(data), 0, size), size, "image/jpeg"))
 	puts := st.records()

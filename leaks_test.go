@@ -281,7 +281,7 @@ func TestRequestIDQuotingAURLIsRedacted(t *testing.T) {
 			_, _ = io.WriteString(w, `{"id":"1","status":"queued"}`)
 		}))
 		t.Cleanup(ts.Close)
-		c := faultClient(t, ts.URL)
+		c := testClient(t, ts.URL)
 		var info authenta.ResponseInfo
 		_, err := c.Jobs.Get(t.Context(), "1", authenta.WithResponseInfo(&info))
 		assertNoLeak(t, "ResponseInfo", info.RequestID)
@@ -324,7 +324,7 @@ func TestServerStringsInErrorsAreOneLine(t *testing.T) {
 		_ = json.NewEncoder(w).Encode(map[string]any{"id": forged, "status": "failed", "errorMessage": "boom\nlevel=INFO msg=ok"})
 	}))
 	t.Cleanup(ts.Close)
-	c := faultClient(t, ts.URL)
+	c := testClient(t, ts.URL)
 	_, err := c.Jobs.Wait(t.Context(), "7", fastWait)
 	require.ErrorIs(t, err, authenta.ErrJobFailed)
 	assert.NotContains(t, err.Error(), "\n")

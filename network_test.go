@@ -321,7 +321,7 @@ func TestResultDownloadCutIsRetried(t *testing.T) {
 			st.n.Store(2)
 			ts := httptest.NewServer(st)
 			t.Cleanup(ts.Close)
-			c := faultClient(t, "https://api.authenta.test")
+			c := testClient(t, "https://api.authenta.test")
 			job := &authenta.Job{ID: "7", Status: authenta.StatusCompleted, Artifacts: []authenta.Artifact{
 				{Kind: "result", DownloadURL: ts.URL + "/r/7.json?X-Amz-Signature=feedbeef"},
 			}}
@@ -393,7 +393,7 @@ func TestCreateWithoutJobIDIsAnError(t *testing.T) {
 				_, _ = io.WriteString(w, tt.body)
 			}))
 			t.Cleanup(ts.Close)
-			c := faultClient(t, ts.URL)
+			c := testClient(t, ts.URL)
 			_, err := c.Jobs.Create(t.Context(), &authenta.JobRequest{
 				TaskType: authenta.AIImageDetection,
 				Inputs:   []authenta.Input{{Slot: authenta.SlotOriginal, FileName: "a.jpg", ContentType: "image/jpeg", Size: 10}},
@@ -422,7 +422,7 @@ func TestJobAnswersWithoutIDKeepTheAskedID(t *testing.T) {
 		_, _ = io.WriteString(w, `{"status":"queued","message":"ok"}`)
 	}))
 	t.Cleanup(ts.Close)
-	c := faultClient(t, ts.URL)
+	c := testClient(t, ts.URL)
 	for _, call := range []func(context.Context, string, ...authenta.CallOption) (*authenta.Job, error){c.Jobs.Get, c.Jobs.Finalize, c.Jobs.Cancel} {
 		j, err := call(t.Context(), "42")
 		require.NoError(t, err)

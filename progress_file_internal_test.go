@@ -2,7 +2,6 @@ package authenta
 
 import (
 	"bytes"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,21 +13,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// bodyTypes is a base transport that keeps every request body it is
-// handed, as net/http's transport below it gets it.
-type bodyTypes struct {
-	mu     sync.Mutex
-	bodies []io.ReadCloser
-	base   http.RoundTripper
-}
-
-func (b *bodyTypes) RoundTrip(r *http.Request) (*http.Response, error) {
-	b.mu.Lock()
-	b.bodies = append(b.bodies, r.Body)
-	b.mu.Unlock()
-	return b.base.RoundTrip(r)
-}
 
 // TestProgressOfAFileSentBySendfile: an upload of a file with a progress
 // callback still goes by sendfile (net/http's transport takes the body's
@@ -103,7 +87,7 @@ func TestProgressOfAFileSentBySendfile(t *testing.T) {
 			}
 			t.Cleanup(srv.Close)
 			t.Cleanup(tr.CloseIdleConnections)
-			rec := &bodyTypes{base: tr}
+			rec := &BodyRecorder{Base: tr}
 			c, err := NewClient(WithoutEnvironment(), WithAPIKey("sk_test_progress"), WithBaseURL("http://127.0.0.1:1"),
 				WithHTTPClient(&http.Client{Transport: rec}), WithRetryWait(time.Millisecond, 5*time.Millisecond))
 			require.NoError(t, err)
@@ -138,9 +122,7 @@ func TestProgressOfAFileSentBySendfile(t *testing.T) {
 			assert.Equal(t, tt.fails+1, attempts)
 			mu.Unlock()
 
-			rec.mu.Lock()
-			bodies := append([]io.ReadCloser(nil), rec.bodies...)
-			rec.mu.Unlock()
+			bodies := rec.Seen()
 			require.Len(t, bodies, tt.fails+1)
 			for i, b := range bodies {
 				pf, ok := b.(*progressFile)

@@ -47,10 +47,15 @@ func redactURL(u *url.URL) string {
 	return s
 }
 
-// sanitizeError strips URL query strings out of transport errors: the
-// *url.Error that net/http returns quotes the whole URL, and a presigned
-// URL's query is a credential.
-func sanitizeError(err error) error {
+// sanitizeError strips URL query strings out of transport errors, and the
+// API key should one quote it (a proxy or a base transport echoing the
+// request): the *url.Error that net/http returns quotes the whole URL, and
+// a presigned URL's query is a credential.
+func sanitizeError(err error, key secret) error {
+	if err == nil {
+		return nil
+	}
+	clean := func(s string) string { return key.scrubFrom(redactURLs(s)) }
 	var ue *url.Error
 	if errors.As(err, &ue) && strings.Contains(ue.URL, "?") {
 		cp := *ue
@@ -59,22 +64,20 @@ func sanitizeError(err error) error {
 		} else {
 			cp.URL = redacted
 		}
-		if ue == err && redactURLs(cp.Error()) == cp.Error() {
+		if ue == err && clean(cp.Error()) == cp.Error() {
 			return &cp
 		}
 		// The wrapped error's own text may quote the URL too.
-		return &redactedError{msg: redactURLs(err.Error()), err: &cp}
+		return &redactedError{msg: clean(err.Error()), err: &cp}
 	}
-	if err != nil {
-		if msg := redactURLs(err.Error()); msg != err.Error() {
-			return &redactedError{msg: msg, err: err}
-		}
+	if msg := clean(err.Error()); msg != err.Error() {
+		return &redactedError{msg: msg, err: err}
 	}
 	return err
 }
 
-// redactedError replaces the text of an error chain whose inner *url.Error
-// was redacted, keeping the chain for errors.Is and errors.As.
+// redactedError replaces the text of an error chain that quoted a URL's
+// query or the key, keeping the chain for errors.Is and errors.As.
 type redactedError struct {
 	msg string
 	err error

@@ -31,7 +31,7 @@ func TestStorageGetStreams(t *testing.T) {
 		}
 	}))
 	t.Cleanup(ts.Close)
-	c := faultClient(t, "https://api.authenta.test")
+	c := testClient(t, "https://api.authenta.test")
 
 	var before, after runtime.MemStats
 	runtime.GC()
@@ -62,7 +62,7 @@ func TestStorageGetStallEndsAfterIdle(t *testing.T) {
 	}))
 	t.Cleanup(ts.Close)
 	t.Cleanup(func() { close(release) })
-	c := faultClient(t, "https://api.authenta.test", authenta.WithReadIdleTimeout(100*time.Millisecond))
+	c := testClient(t, "https://api.authenta.test", authenta.WithReadIdleTimeout(100*time.Millisecond))
 	resp, err := authenta.StorageGet(t.Context(), c, ts.URL+"/artifact.mp4")
 	require.NoError(t, err)
 	defer resp.Body.Close()

@@ -86,7 +86,7 @@ func (t *sdkTransport) log(r *http.Request, resp *http.Response, err error, d ti
 		}
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", redactURLs(sanitizeError(err).Error())))
+		attrs = append(attrs, slog.String("error", sanitizeError(err, t.key).Error()))
 	}
 	t.logger.LogAttrs(r.Context(), slog.LevelDebug, "authenta: http attempt", attrs...)
 }
@@ -101,7 +101,7 @@ func attemptOf(r *http.Request) int {
 
 // responseRequestID returns the request id a response carries, if any.
 func responseRequestID(h http.Header) string {
-	for _, k := range [...]string{"X-Request-Id", "Request-Id", "X-Amz-Request-Id"} {
+	for _, k := range requestIDHeaders {
 		if v := h.Get(k); v != "" {
 			return v
 		}

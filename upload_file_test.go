@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 
@@ -19,33 +20,13 @@ import (
 	authenta "github.com/phospheneai/authenta-go"
 )
 
-// bodyRecorder is a base transport that notes the type and identity of
-// every request body it is handed, before net/http's own transport sends
-// it: an *os.File body is what net/http sends with sendfile.
-type bodyRecorder struct {
-	mu     sync.Mutex
-	bodies []io.ReadCloser
-	base   http.RoundTripper
-}
-
-func (b *bodyRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
-	b.mu.Lock()
-	b.bodies = append(b.bodies, r.Body)
-	b.mu.Unlock()
-	return b.base.RoundTrip(r)
-}
-
-func (b *bodyRecorder) seen() []io.ReadCloser {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]io.ReadCloser(nil), b.bodies...)
-}
-
-func recordingClient(t *testing.T) (*authenta.Client, *bodyRecorder) {
+// recordingClient is a storage client whose base transport records every
+// request body it is handed (see BodyRecorder).
+func recordingClient(t *testing.T) (*authenta.Client, *authenta.BodyRecorder) {
 	t.Helper()
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	t.Cleanup(tr.CloseIdleConnections)
-	rec := &bodyRecorder{base: tr}
+	rec := &authenta.BodyRecorder{Base: tr}
 	return storageClient(t, authenta.WithHTTPClient(&http.Client{Transport: rec})), rec
 }
 
@@ -137,7 +118,7 @@ func TestUploadFileGivesNetHTTPAFile(t *testing.T) {
 			for i, b := range got {
 				assert.Equal(t, data[tt.off:tt.off+tt.size], b, "attempt %d sends the caller's file's bytes", i+1)
 			}
-			bodies := rec.seen()
+			bodies := rec.Seen()
 			require.Len(t, bodies, 2)
 			for i, b := range bodies {
 				g, isFile := b.(*os.File)
@@ -235,18 +216,31 @@ func TestUploadFileConcurrently(t *testing.T) {
 	}
 }
 
-// handlesOn counts this process's open file descriptors on path (Linux).
-func handlesOn(t *testing.T, path string) int {
-	t.Helper()
+// openHandles counts this process's open file descriptors on the files
+// match takes (Linux; 0 elsewhere, where there is no /proc/self/fd).
+func openHandles(match func(file string) bool) int {
 	fds, err := os.ReadDir("/proc/self/fd")
-	require.NoError(t, err)
+	if err != nil {
+		return 0
+	}
 	n := 0
 	for _, fd := range fds {
-		if target, err := os.Readlink("/proc/self/fd/" + fd.Name()); err == nil && target == path {
+		if target, err := os.Readlink("/proc/self/fd/" + fd.Name()); err == nil && match(target) {
 			n++
 		}
 	}
 	return n
+}
+
+// handlesOn counts this process's open file descriptors on path.
+func handlesOn(path string) int {
+	return openHandles(func(file string) bool { return file == path })
+}
+
+// handlesUnder counts this process's open file descriptors on files under
+// dir.
+func handlesUnder(dir string) int {
+	return openHandles(func(file string) bool { return strings.HasPrefix(file, dir+string(filepath.Separator)) })
 }
 
 // TestUploadFileClosesItsHandles runs uploads that end every way (success
@@ -280,7 +274,7 @@ func TestUploadFileClosesItsHandles(t *testing.T) {
 			}
 			defer cancel()
 			_ = c.Jobs.Upload(ctx, authenta.Upload{URL: srv.URL + "/k?" + presignQuery}, f, 64<<10, "video/mp4")
-			assert.Equal(t, 1, handlesOn(t, path), "only the caller's handle is open")
+			assert.Equal(t, 1, handlesOn(path), "only the caller's handle is open")
 		})
 	}
 }

@@ -83,11 +83,7 @@ func (s *storageServer) signedURL(path string) string { return s.URL + path + "?
 // storageClient talks to no API at all: only presigned URLs are used.
 func storageClient(t *testing.T, opts ...authenta.Option) *authenta.Client {
 	t.Helper()
-	all := []authenta.Option{authenta.WithoutEnvironment(), authenta.WithAPIKey(testAPIKey), authenta.WithBaseURL(testAPIBase),
-		authenta.WithRetryWait(time.Millisecond, 5*time.Millisecond), authenta.WithMaxRetries(2)}
-	c, err := authenta.NewClient(append(all, opts...)...)
-	require.NoError(t, err)
-	return c
+	return testClient(t, testAPIBase, append([]authenta.Option{authenta.WithMaxRetries(2)}, opts...)...)
 }
 
 func testData(n int) []byte {

@@ -1,7 +1,5 @@
 package authenta
 
-import "fmt"
-
 // WithWaitOptions sets the client's default wait: the polling schedule
 // (and OnPoll) of Wait, Detect and Resume, and of waits the other services
 // run, when the call gives none. A call's own WaitOptions win field by
@@ -9,24 +7,19 @@ import "fmt"
 // client's, unless the client's would contradict the call's other field
 // (a call's MaxInterval below the client's MinInterval, or its MinInterval
 // above the client's MaxInterval): that one then takes the package's
-// default, adapted to the call's as Wait's defaults are. Test clients use it to poll at millisecond scale (authentatest's
-// Server.Client does) without test settings in production code.
+// default, adapted to the call's as Wait's defaults are. Its options are
+// checked as a call's are. Test clients use it to poll at millisecond scale
+// (authentatest's Server.Client does) without test settings in production
+// code.
 func WithWaitOptions(o WaitOptions) Option {
 	return func(s *settings) error {
-		if o.MinInterval < 0 || o.MaxInterval < 0 {
-			return fmt.Errorf("%w: negative wait interval", ErrInvalidArgument)
-		}
-		if o.MinInterval > 0 && o.MaxInterval > 0 && o.MinInterval > o.MaxInterval {
-			return fmt.Errorf("%w: MinInterval %v is above MaxInterval %v", ErrInvalidArgument, o.MinInterval, o.MaxInterval)
+		if _, err := o.normalized(); err != nil { // Wait's own checks
+			return err
 		}
 		s.wait = o
 		return nil
 	}
 }
-
-// waitDefaults returns the client's default WaitOptions (zero fields mean
-// the package defaults).
-func (c *Client) waitDefaults() WaitOptions { return c.wait }
 
 // waitOptions merges a call's WaitOptions over the client's defaults and
 // the package's, and checks them. Other services' waits
@@ -39,7 +32,7 @@ func (c *Client) waitOptions(call *WaitOptions) (WaitOptions, error) {
 
 // mergeWait lays a call's WaitOptions over the client's defaults.
 func (c *Client) mergeWait(call *WaitOptions) WaitOptions {
-	o := c.waitDefaults()
+	o := c.wait // zero fields: the package defaults
 	if call == nil {
 		return o
 	}

@@ -2,6 +2,7 @@ package authentatest
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -207,7 +208,7 @@ func (s *Server) Faces(subjectID string) []FaceRecord {
 		}
 		for _, f := range sub.faces {
 			r := f.FaceRecord
-			r.Headers = cloneMap(r.Headers)
+			r.Headers = maps.Clone(r.Headers)
 			r.Data = slices.Clone(r.Data)
 			r.Embedding = slices.Clone(r.Embedding)
 			out = append(out, r)
@@ -252,35 +253,21 @@ func (s *Server) SetFaceStatus(faceID, status, msg string) error {
 	return nil
 }
 
-func cloneMap(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
-
-// advance moves a face along its schedule as a subjects GET sees it, and
-// counts the GET. The caller holds s.faces.mu.
+// advanceFace moves a face along its schedule as a subjects GET sees it
+// (both steps at once when their counts are 0), and counts the GET. The
+// caller holds s.faces.mu.
 func (s *Server) advanceFace(f *faceRec) {
 	fc := &s.cfg.faces
-	for {
-		switch {
-		case f.Status == FaceUploaded && f.polls >= fc.uploadedPolls:
-			f.Status, f.polls = FaceProcessing, 0
-			continue
-		case f.Status == FaceProcessing && f.polls >= fc.processingPolls:
-			f.polls = 0
-			if f.verdict.code != "" {
-				f.Status, f.Error = FaceFailed, f.verdict.code+": "+f.verdict.message
-			} else {
-				f.Status, f.Embedding = FaceProcessed, f.verdict.embedding
-			}
+	if f.Status == FaceUploaded && f.polls >= fc.uploadedPolls {
+		f.Status, f.polls = FaceProcessing, 0
+	}
+	if f.Status == FaceProcessing && f.polls >= fc.processingPolls {
+		f.polls = 0
+		if f.verdict.code != "" {
+			f.Status, f.Error = FaceFailed, f.verdict.code+": "+f.verdict.message
+		} else {
+			f.Status, f.Embedding = FaceProcessed, f.verdict.embedding
 		}
-		break
 	}
 	if f.Status == FaceUploaded || f.Status == FaceProcessing {
 		f.polls++

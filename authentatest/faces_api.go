@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"strconv"
 	"time"
@@ -97,7 +98,7 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) *faceError {
 			Status: FacePending, Headers: hdr}, expires: exp}
 		sub.faces = append(sub.faces, f)
 		fs.faces[id] = f
-		ans.Faces = append(ans.Faces, enrolledFace{FaceID: id, Status: FacePending, UploadURL: u, Headers: cloneMap(hdr)})
+		ans.Faces = append(ans.Faces, enrolledFace{FaceID: id, Status: FacePending, UploadURL: u, Headers: maps.Clone(hdr)})
 		ans.ExpiresAt = isoTime(exp)
 	}
 	fs.subjects = append(fs.subjects, sub)

@@ -83,20 +83,20 @@ type routeJob struct {
 	id    string
 }
 
-func (r *recorder) add(q Request) {
-	if r.counts == nil {
-		r.counts = make(map[Route]int)
-		r.jobs = make(map[routeJob]int)
+// newRecorder keeps the last limit requests (0: DefaultRecordLimit).
+func newRecorder(limit int) recorder {
+	if limit <= 0 {
+		limit = DefaultRecordLimit
 	}
+	return recorder{limit: limit, counts: make(map[Route]int), jobs: make(map[routeJob]int)}
+}
+
+func (r *recorder) add(q Request) {
 	r.counts[q.Route]++
 	if q.JobID != "" {
 		r.jobs[routeJob{q.Route, q.JobID}]++
 	}
-	limit := r.limit
-	if limit <= 0 {
-		limit = DefaultRecordLimit
-	}
-	if len(r.ring) < limit {
+	if len(r.ring) < r.limit {
 		r.ring = append(r.ring, q)
 		return
 	}
@@ -182,7 +182,7 @@ func (s *Server) Dropped() int {
 // ResetRequests forgets the recorded requests and the counts.
 func (s *Server) ResetRequests() {
 	s.recMu.Lock()
-	s.rec = recorder{limit: s.cfg.recordLimit}
+	s.rec = newRecorder(s.cfg.recordLimit)
 	s.recMu.Unlock()
 }
 
@@ -190,9 +190,6 @@ func (s *Server) record(q *Request) {
 	s.recMu.Lock()
 	s.seq++
 	q.Seq = s.seq
-	if s.rec.limit == 0 {
-		s.rec.limit = s.cfg.recordLimit
-	}
 	s.rec.add(*q)
 	s.recMu.Unlock()
 }

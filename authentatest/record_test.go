@@ -65,7 +65,7 @@ func TestRecordLimitInvalid(t *testing.T) {
 // DefaultRecordLimit requests.
 func TestRecordDefaultLimit(t *testing.T) {
 	t.Parallel()
-	var r recorder
+	r := newRecorder(0) // WithRecordLimit not given
 	for i := range DefaultRecordLimit + 10 {
 		r.add(Request{Seq: i + 1, Route: RouteGet})
 	}

@@ -91,6 +91,7 @@ func Start(opts ...Option) (*Server, error) {
 		keys:     make(map[string]*Key, len(cfg.keys)),
 		jobs:     make(map[string]*job),
 		nextID:   cfg.firstID,
+		rec:      newRecorder(cfg.recordLimit),
 		faults:   make(map[Route][]Fault),
 		latency:  make(map[Route]time.Duration, len(cfg.latency)),
 		schedule: cfg.schedule,

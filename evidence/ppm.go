@@ -58,7 +58,7 @@ func ppmNumber(r *bufio.Reader) (int, error) {
 		}
 		switch {
 		case c == '#':
-			if _, err := r.ReadString('\n'); err != nil {
+			if err := skipLine(r); err != nil {
 				return 0, noEOF(err)
 			}
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
@@ -79,6 +79,17 @@ func ppmNumber(r *bufio.Reader) (int, error) {
 			}
 		default:
 			return 0, fmt.Errorf("unexpected byte %q", c)
+		}
+	}
+}
+
+// skipLine reads past the next newline, holding no more than r's buffer
+// however long the line is.
+func skipLine(r *bufio.Reader) error {
+	for {
+		_, err := r.ReadSlice('\n')
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return err
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"image"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -94,4 +95,30 @@ func FuzzReadPPMHeader(f *testing.F) {
 			}
 		}
 	})
+}
+
+// filler reads as an endless run of one byte.
+type filler byte
+
+func (f filler) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(f)
+	}
+	return len(p), nil
+}
+
+// TestReadPPMHeaderLongCommentMemory: a comment in a header costs the
+// reader's buffer, not its length. (Not parallel: it reads process-wide
+// MemStats.)
+func TestReadPPMHeaderLongCommentMemory(t *testing.T) {
+	const comment = 64 << 20
+	in := io.MultiReader(strings.NewReader("P6\n#"), io.LimitReader(filler('x'), comment), strings.NewReader("\n2 2\n255\nRGB"))
+	r := bufio.NewReaderSize(in, 64<<10)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	got, err := readPPMHeader(r, defaultMaxPixels)
+	runtime.ReadMemStats(&after)
+	require.NoError(t, err)
+	require.Equal(t, image.Pt(2, 2), got)
+	require.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20), "a %d-byte comment was held in memory", comment)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -278,4 +279,14 @@ func parse(fs *flag.FlagSet, args []string) (done bool, err error) {
 // note prints a line on stderr (above the bars, when they are drawn).
 func (a *app) note(format string, args ...any) {
 	fmt.Fprintf(a.errOut(), "authenta: "+format+"\n", args...)
+}
+
+// writeJSONLine prints v on stdout as one line of NDJSON.
+func writeJSONLine(a *app, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = a.stdout.Write(append(b, '\n'))
+	return err
 }

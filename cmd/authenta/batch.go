@@ -433,9 +433,9 @@ func (b *batch) failedJob(r *record, err error) {
 	}
 }
 
-func isUploadStep(step string) bool {
-	return len(step) >= len(authenta.StepUpload) && step[:len(authenta.StepUpload)] == authenta.StepUpload
-}
+// isUploadStep: a StepError's Step is one of the Step constants (the slot
+// is apart, in Slot).
+func isUploadStep(step string) bool { return step == authenta.StepUpload }
 
 // resume finishes a job a previous run created. A job whose upload was
 // cut gets the file again, on the upload URL its created line kept, while

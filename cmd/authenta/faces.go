@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"text/tabwriter"
@@ -150,13 +149,4 @@ func printMatches(a *app, asJSON bool, ms []authenta.Match) error {
 		a.note("no match")
 	}
 	return tw.Flush()
-}
-
-func writeJSONLine(a *app, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	_, err = a.stdout.Write(append(b, '\n'))
-	return err
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -193,11 +192,7 @@ type jobPrinter struct {
 func (p *jobPrinter) jobs(jobs ...*authenta.Job) error {
 	if p.json {
 		for _, j := range jobs {
-			b, err := json.Marshal(j) // camelCase, presigned queries redacted
-			if err != nil {
-				return err
-			}
-			if _, err := p.a.stdout.Write(append(b, '\n')); err != nil {
+			if err := writeJSONLine(p.a, j); err != nil { // camelCase, presigned queries redacted
 				return err
 			}
 		}

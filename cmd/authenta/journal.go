@@ -41,8 +41,10 @@ import (
 // never uploaded to nor finalized, so it was never charged. A rerun looks
 // for such jobs (see orphans.go) and names them; it never removes them.
 
-// maxLine bounds one journal line; a longer one is taken for damage.
-const maxLine = 1 << 20
+// maxLine bounds one journal line, its newline included: it is the
+// reader's buffer, so a longer line is taken for damage at a cost of that
+// buffer whatever its length, and the journal never writes one.
+const maxLine = 64 << 10
 
 // fileKey identifies a file: its path as walked, its size and its
 // modification time. Keys are hashed so that the index costs the same per
@@ -176,7 +178,7 @@ func openJournal(path string) (*journal, journalStats, error) {
 // load indexes every complete line of r and returns the offset just past
 // the last one. Lines that do not parse are counted and skipped.
 func (j *journal) load(r io.Reader, st *journalStats) (int64, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := bufio.NewReaderSize(r, maxLine)
 	var off, good int64
 	var long bool
 	for {
@@ -192,7 +194,7 @@ func (j *journal) load(r io.Reader, st *journalStats) (int64, error) {
 			return good, err
 		}
 		good = off
-		if long || len(line) > maxLine {
+		if long {
 			long = false
 			st.bad++
 			continue
@@ -257,6 +259,9 @@ func (j *journal) write(r record, sync bool) error {
 		return err
 	}
 	b = append(b, '\n')
+	if len(b) > maxLine {
+		return fmt.Errorf("journal %s: a line of %d bytes for %.64q is over %d, the most a rerun reads", j.path, len(b), r.File, maxLine)
+	}
 	j.mu.Lock()
 	if j.err != nil {
 		j.mu.Unlock()

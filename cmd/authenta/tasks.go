@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -41,11 +40,7 @@ processing timeout. "auto" marks the models batch -task auto picks.`)
 	}
 	if *asJSON {
 		for _, t := range authenta.TaskTypes() {
-			b, err := json.Marshal(taskView{t.ID, t.Model, t.Slug, t.Name, t.MIMETypes, t.Timeout.Seconds(), auto[t.ID]})
-			if err != nil {
-				return exitFailed, err
-			}
-			if _, err := a.stdout.Write(append(b, '\n')); err != nil {
+			if err := writeJSONLine(a, taskView{t.ID, t.Model, t.Slug, t.Name, t.MIMETypes, t.Timeout.Seconds(), auto[t.ID]}); err != nil {
 				return exitFailed, err
 			}
 		}

@@ -32,25 +32,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	if code := exitCode(err); code != 0 {
-		fmt.Fprintln(os.Stderr, "faces:", err)
-		stop()
-		os.Exit(code)
-	}
+	stop()
+	os.Exit(demo.Exit("faces", err, os.Stderr))
 }
-
-// exitCode is 0 for success and for -help, 2 for bad usage, 1 otherwise.
-func exitCode(err error) int {
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.Is(err, errUsage):
-		return 2
-	}
-	return 1
-}
-
-var errUsage = errors.New("usage")
 
 // person is one -person flag: a name and the photos to enrol.
 type person struct {
@@ -67,7 +51,6 @@ type report struct {
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("faces", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var people []person
 	fs.Func("person", "a person to enrol: NAME=IMG[,IMG...] (1 to 10 JPEG, PNG or WebP photos); repeat for more people", func(v string) error {
 		name, list, ok := strings.Cut(v, "=")
@@ -82,23 +65,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	asJSON := fs.Bool("json", false, "print the subjects and matches as JSON (image URLs redacted)")
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: faces [-limit 5] [-json] [-person NAME=IMG[,IMG...]]... [-search IMG]")
+		fmt.Fprintln(fs.Output(), "usage: faces [-limit 5] [-json] [-person NAME=IMG[,IMG...]]... [-search IMG]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %w", errUsage, err)
+	if err := demo.Parse(fs, args, stdout, stderr); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+		return demo.Usagef("unexpected argument %q", fs.Arg(0))
 	}
 	real := strings.TrimSpace(getenv(authenta.EnvAPIKey)) != ""
 	if (len(people) == 0) != (*search == "") || (real && len(people) == 0) {
 		fs.Usage()
-		return fmt.Errorf("%w: give -person and -search together (they are optional only on the embedded fake)", errUsage)
+		return demo.Usagef("give -person and -search together (they are optional only on the embedded fake)")
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/phospheneai/authenta-go"
 	"github.com/phospheneai/authenta-go/authentatest"
+	"github.com/phospheneai/authenta-go/examples/internal/demo"
 )
 
 func noEnv(string) string { return "" }
@@ -77,16 +79,17 @@ func TestFacesUsageAndErrors(t *testing.T) {
 		is   error
 	}{
 		{"help", []string{"-help"}, noEnv, 0, flag.ErrHelp},
-		{"unknown flag", []string{"-nope"}, noEnv, 2, errUsage},
-		{"person without search", []string{"-person", "a=" + gif}, noEnv, 2, errUsage},
-		{"bad person", []string{"-person", "nobody", "-search", gif}, noEnv, 2, errUsage},
-		{"extra argument", []string{"photo.jpg"}, noEnv, 2, errUsage},
+		{"--help", []string{"--help"}, noEnv, 0, flag.ErrHelp},
+		{"unknown flag", []string{"-nope"}, noEnv, 2, demo.ErrUsage},
+		{"person without search", []string{"-person", "a=" + gif}, noEnv, 2, demo.ErrUsage},
+		{"bad person", []string{"-person", "nobody", "-search", gif}, noEnv, 2, demo.ErrUsage},
+		{"extra argument", []string{"photo.jpg"}, noEnv, 2, demo.ErrUsage},
 		{"real key needs photos", nil, func(k string) string {
 			if k == authenta.EnvAPIKey {
 				return "api_test_key_not_used"
 			}
 			return ""
-		}, 2, errUsage},
+		}, 2, demo.ErrUsage},
 		{"unsupported photo", []string{"-person", "a=" + gif, "-search", gif}, noEnv, 1, authenta.ErrInvalidImage},
 		{"missing photo", []string{"-person", "a=" + filepath.Join(dir, "none.jpg"), "-search", gif}, noEnv, 1, authenta.ErrInvalidArgument},
 	}
@@ -97,9 +100,13 @@ func TestFacesUsageAndErrors(t *testing.T) {
 			err := run(t.Context(), tc.args, tc.env, &out, &errOut)
 			require.Error(t, err)
 			assert.True(t, errors.Is(err, tc.is), "%v", err)
-			assert.Equal(t, tc.code, exitCode(err))
-			assert.Empty(t, out.String(), "nothing on stdout")
+			assert.Equal(t, tc.code, demo.Exit("faces", err, io.Discard))
+			if tc.code == 0 {
+				assert.Contains(t, out.String(), "usage: faces", "-help prints the usage on stdout")
+				assert.Empty(t, errOut.String())
+			} else {
+				assert.Empty(t, out.String(), "nothing on stdout")
+			}
 		})
 	}
-	assert.Equal(t, 0, exitCode(nil))
 }
