@@ -366,7 +366,7 @@ func (l JobList) LogValue() slog.Value {
 func (e APIError) Format(f fmt.State, verb rune) {
 	formatError(f, verb, &e, func() string {
 		return fmt.Sprintf("&authenta.APIError{StatusCode:%d, Code:%q, Message:%q, RequestID:%q, RetryAfter:%d, Body:[%d bytes %s]}",
-			e.StatusCode, oneLine(e.Code, maxCodeLen), oneLine(e.Message, maxMessageLen), oneLine(e.RequestID, maxRequestIDLen), e.RetryAfter, len(e.Body), redacted)
+			e.StatusCode, scrubLine(e.Code, maxCodeLen), scrubLine(e.Message, maxMessageLen), scrubLine(e.RequestID, maxRequestIDLen), e.RetryAfter, len(e.Body), redacted)
 	})
 }
 
