@@ -323,14 +323,9 @@ func TestNoSecretsInLogsErrorsOrPrints(t *testing.T) {
 			"Result":       d.Result,
 		}
 		for name, v := range values {
-			var texts []string
-			if name != "Uploads" {
-				// Not a []Upload: slog's JSON handler marshals a slice
-				// with encoding/json, and Upload's JSON keeps its URL by
-				// design (another process uploads with it). Upload.LogValue
-				// redacts an Upload logged on its own.
-				texts = slogged(v)
-			}
+			// A []Upload too: slog's JSON handler marshals a slice with
+			// encoding/json, and an Upload's JSON is redacted.
+			texts := slogged(v)
 			for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 				texts = append(texts, fmt.Sprintf(verb, v))
 			}
