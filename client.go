@@ -402,7 +402,7 @@ func (c *Client) send(rc *retryablehttp.Client, req *http.Request, scope errScop
 	if err != nil {
 		if cs.info != nil {
 			status, id := st.Last() // of an attempt before the error, if any
-			cs.record(status, c.scrubKey(id), st.Attempts())
+			cs.record(status, cleanRequestID(id, *c.key), st.Attempts())
 		}
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
@@ -420,11 +420,13 @@ func (c *Client) send(rc *retryablehttp.Client, req *http.Request, scope errScop
 	return resp, nil
 }
 
-// scrubJob removes the API key from the server's text in a job, should the
-// server echo it there.
+// scrubJob removes the API key and URL query strings from the server's
+// text in a job, should the server echo them there, as Face.Error and
+// JobError.Message are: a program that prints the field (the CLI's job
+// table) shows no presigned signature.
 func (c *Client) scrubJob(j *Job) {
-	j.ErrorMessage = c.scrubKey(j.ErrorMessage)
-	j.Message = c.scrubKey(j.Message)
+	j.ErrorMessage = redactURLs(c.scrubKey(j.ErrorMessage))
+	j.Message = redactURLs(c.scrubKey(j.Message))
 }
 
 // scrubKey returns server text with the API key redacted.

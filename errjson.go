@@ -20,7 +20,7 @@ func (e APIError) MarshalJSON() ([]byte, error) {
 		RequestID  string  `json:"requestId,omitempty"`
 		RetryAfter float64 `json:"retryAfterSeconds,omitempty"`
 		Error      string  `json:"error"`
-	}{e.StatusCode, e.Code, e.Message, e.RequestID, e.RetryAfter.Seconds(), (&e).Error()})
+	}{e.StatusCode, scrubLine(e.Code, maxCodeLen), scrubLine(e.Message, maxMessageLen), scrubLine(e.RequestID, maxRequestIDLen), e.RetryAfter.Seconds(), (&e).Error()})
 }
 
 // MarshalJSON writes the step, slot, job id, removal outcome and the
@@ -35,7 +35,7 @@ func (e StepError) MarshalJSON() ([]byte, error) {
 		Error   string `json:"error"`
 	}{Step: e.Step, Slot: e.Slot, JobID: e.JobID, Removed: e.Removed, Error: (&e).Error()}
 	if e.Cleanup != nil {
-		out.Cleanup = redactURLs(e.Cleanup.Error())
+		out.Cleanup = errorText(e.Cleanup)
 	}
 	return json.Marshal(out)
 }
@@ -47,7 +47,7 @@ func (e JobError) MarshalJSON() ([]byte, error) {
 		Status  Status `json:"status,omitempty"`
 		Message string `json:"message,omitempty"`
 		Error   string `json:"error"`
-	}{Message: scrubLine(e.Message, 300), Error: (&e).Error()}
+	}{Message: scrubLine(e.Message, maxMessageLen), Error: (&e).Error()}
 	if e.Job != nil {
 		out.JobID, out.Status = e.Job.ID, e.Job.Status
 	}

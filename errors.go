@@ -132,12 +132,13 @@ func (e *APIError) Error() string {
 	b.WriteString("authenta: ")
 	b.WriteString(strconv.Itoa(e.StatusCode))
 	// The fields were made one clean line when decoded; an APIError built
-	// elsewhere is cleaned here (no allocation when already clean).
-	if code := oneLine(e.Code, maxCodeLen); code != "" {
+	// elsewhere (a test double's) is cleaned and redacted here, as LogValue
+	// and MarshalJSON do (no allocation when already clean).
+	if code := scrubLine(e.Code, maxCodeLen); code != "" {
 		b.WriteByte(' ')
 		b.WriteString(code)
 	}
-	if msg := oneLine(e.Message, maxMessageLen); msg != "" {
+	if msg := scrubLine(e.Message, maxMessageLen); msg != "" {
 		b.WriteString(": ")
 		b.WriteString(msg)
 	}
@@ -146,7 +147,7 @@ func (e *APIError) Error() string {
 		b.WriteString(e.RetryAfter.String())
 		b.WriteByte(')')
 	}
-	if id := oneLine(e.RequestID, maxRequestIDLen); id != "" {
+	if id := scrubLine(e.RequestID, maxRequestIDLen); id != "" {
 		b.WriteString(" (request id ")
 		b.WriteString(id)
 		b.WriteByte(')')

@@ -36,7 +36,7 @@ type Job struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	CompletedAt  time.Time
-	ErrorMessage string // the server's, with the API key redacted should it echo it
+	ErrorMessage string // the server's, with the API key and URL query strings redacted should it echo them
 	Message      string // the server's note on finalize or cancel, e.g. "Job successfully queued"
 	Cost         *float64
 	Inputs       []Input

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -56,20 +57,33 @@ func leakValues() map[string]any {
 	up := authenta.Upload{Slot: "original", URL: leakURL("in/original"), ExpiresAt: time.Date(2026, 1, 2, 4, 0, 0, 0, time.UTC)}
 	ae := &authenta.APIError{StatusCode: 403, Code: "SignatureDoesNotMatch", Message: "mismatch", RequestID: "r1",
 		Body: []byte(`<Error><Code>SignatureDoesNotMatch</Code><Signature>` + leakSig + `</Signature></Error>`)}
+	// A test double's error, built by hand, its text quoting presigned URLs.
+	echo := &authenta.APIError{StatusCode: 403, Code: "Denied " + leakURL("c"), Message: "denied " + leakURL("in/original"), RequestID: "r " + leakURL("id")}
+	face := authenta.Face{ID: "f1", Name: "a.jpg", Status: authenta.FaceFailed, Error: "fetch " + leakURL("faces/f1"), ImageURL: leakURL("faces/f1")}
+	subject := &authenta.Subject{ID: "s1", Faces: []authenta.Face{face, face}}
 	return map[string]any{
-		"Job":         job,
-		"JobValue":    *job,
-		"Artifact":    job.Artifacts[0],
-		"Upload":      up,
-		"CreatedJob":  &authenta.CreatedJob{Job: job, Uploads: []authenta.Upload{up}},
-		"Detection":   &authenta.Detection{Job: job, Result: res},
-		"Result":      res,
-		"JobList":     &authenta.JobList{Jobs: []*authenta.Job{job, job}, Page: 1, Total: 2},
-		"APIError":    ae,
-		"APIErrorV":   *ae,
-		"StepError":   &authenta.StepError{Step: authenta.StepResult, JobID: "42", Job: job, Err: ae},
-		"JobError":    &authenta.JobError{Job: job, Message: job.ErrorMessage},
-		"ResultError": &authenta.ResultError{Job: job, Name: "OutOfMemoryError", Message: "see " + leakURL("oom.log")},
+		"Job":          job,
+		"JobValue":     *job,
+		"Artifact":     job.Artifacts[0],
+		"Upload":       up,
+		"CreatedJob":   &authenta.CreatedJob{Job: job, Uploads: []authenta.Upload{up}},
+		"Detection":    &authenta.Detection{Job: job, Result: res},
+		"Result":       res,
+		"JobList":      &authenta.JobList{Jobs: []*authenta.Job{job, job}, Page: 1, Total: 2},
+		"APIError":     ae,
+		"APIErrorV":    *ae,
+		"StepError":    &authenta.StepError{Step: authenta.StepResult, JobID: "42", Job: job, Err: ae},
+		"JobError":     &authenta.JobError{Job: job, Message: job.ErrorMessage},
+		"ResultError":  &authenta.ResultError{Job: job, Name: "OutOfMemoryError", Message: "see " + leakURL("oom.log")},
+		"APIErrorEcho": echo,
+		"StepErrorText": &authenta.StepError{Step: authenta.StepUpload, Slot: "original", JobID: "42", Job: job,
+			Err: fmt.Errorf("put %s: reset", leakURL("in/original")), Cleanup: errors.New("delete failed, see " + leakURL("d"))},
+		"JobErrorText": &authenta.JobError{Job: job, Message: "worker fetched " + leakURL("in/original")},
+		"Face":         face,
+		"Subject":      subject,
+		"Match":        authenta.Match{Rank: 1, SubjectID: "s1", FaceID: "f1", Name: "a.jpg", Similarity: 0.9, ImageURL: leakURL("faces/f1")},
+		"Matches":      []authenta.Match{{Rank: 1, ImageURL: leakURL("faces/f1")}},
+		"EnrollError":  &authenta.EnrollError{Subject: subject, FaceID: "f1", Name: "a.jpg", Reason: "no_face_detected in " + leakURL("faces/f1"), Failed: 1},
 	}
 }
 
@@ -112,7 +126,8 @@ func TestSlogNeverPrintsPresignedQueries(t *testing.T) {
 func TestJSONRedactsPresignedQueries(t *testing.T) {
 	t.Parallel()
 	vals := leakValues()
-	for _, name := range []string{"Job", "JobValue", "Artifact", "Detection", "Result", "JobList"} {
+	for _, name := range []string{"Job", "JobValue", "Artifact", "Detection", "Result", "JobList",
+		"APIErrorEcho", "StepErrorText", "JobErrorText", "ResultError", "Face", "Subject", "EnrollError"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			b, err := json.Marshal(vals[name])
@@ -342,4 +357,42 @@ func TestZeroErrorsDoNotPanic(t *testing.T) {
 		assert.NotPanics(t, func() { slog.New(slog.NewTextHandler(io.Discard, nil)).Info("x", "v", v) })
 		assert.NotPanics(t, func() { _ = fmt.Sprintf("%v %+v %#v", v, v, v) })
 	}
+}
+
+// A call that ends in a network error after an answer with a request id
+// (a 503, then a reset) reports that id in ResponseInfo as every other
+// path does: the key scrubbed, URL queries redacted, one line, cut to
+// length. ResponseInfo has no MarshalJSON of its own.
+func TestResponseInfoOfAFailedCallIsClean(t *testing.T) {
+	t.Parallel()
+	const key = "api_EchoedKeyMustNeverShow_0123456789abcdef"
+	var n atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("X-Request-Id", "req "+leakURL("id")+" by "+key+" "+strings.Repeat("r", 400))
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			_ = conn.Close()
+		}
+	}))
+	t.Cleanup(ts.Close)
+	c, err := authenta.NewClient(authenta.WithoutEnvironment(), authenta.WithAPIKey(key), authenta.WithBaseURL(ts.URL),
+		authenta.WithMaxRetries(1), authenta.WithRetryWait(time.Millisecond, time.Millisecond))
+	require.NoError(t, err)
+	var info authenta.ResponseInfo
+	_, err = c.Jobs.Get(t.Context(), "1", authenta.WithResponseInfo(&info))
+	require.Error(t, err)
+	require.NotErrorAs(t, err, new(*authenta.APIError), "the call ended on the reset, not the 503")
+	require.Equal(t, http.StatusServiceUnavailable, info.StatusCode)
+	require.Contains(t, info.RequestID, "req https://bucket.s3.test/id?[REDACTED]")
+	b, err := json.Marshal(info)
+	require.NoError(t, err)
+	for _, s := range []string{info.RequestID, string(b), fmt.Sprintf("%+v", info)} {
+		assertNoLeak(t, "ResponseInfo", s)
+		assert.NotContains(t, s, key[:8])
+	}
+	assert.LessOrEqual(t, len(info.RequestID), 200, "cut to length")
 }

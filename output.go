@@ -3,8 +3,8 @@ package authenta
 // How the SDK's values print (fmt), log (slog) and marshal (encoding/json).
 // Each shows the redacted copy that redact.go makes: presigned query
 // strings never leave the process this way. The one exception is on
-// purpose: CreatedJob (and Upload) marshal to JSON with their upload URLs,
-// which another process needs to upload.
+// purpose: CreatedJob marshals to JSON with its upload URLs, which another
+// process needs to upload (an Upload on its own marshals redacted).
 //
 // The JSON forms are stable, camelCase, and read back by Job's decoder.
 // To add a field, add it to the view struct next to the type.
@@ -165,11 +165,13 @@ type uploadJSON struct {
 	ExpiresAt time.Time `json:"expiresAt,omitzero"`
 }
 
-// MarshalJSON writes the upload as camelCase JSON WITH its presigned URL,
-// query included: the JSON of an upload (and of a CreatedJob) is for
-// handing the upload to another process, which needs the URL. Do not log
-// it; slog and fmt print the URL redacted.
-func (u Upload) MarshalJSON() ([]byte, error) { return json.Marshal(uploadJSON(u)) }
+// MarshalJSON writes the upload as camelCase JSON with its URL's query
+// redacted, as slog and fmt print it: an upload marshalled on its own, in
+// a slice or in a struct of the caller's (which is how slog's JSON handler
+// writes anything but a top-level value) must not carry the credential.
+// CreatedJob's JSON is the one that keeps the URLs, for handing a job's
+// uploads to another process.
+func (u Upload) MarshalJSON() ([]byte, error) { return json.Marshal(uploadJSON(u.redacted())) }
 
 // Format prints the upload with its URL's query redacted.
 func (u Upload) Format(f fmt.State, _ rune) {
@@ -188,16 +190,21 @@ func (u Upload) LogValue() slog.Value {
 }
 
 type createdJSON struct {
-	Job     *Job     `json:"job"`
-	Uploads []Upload `json:"uploads"`
+	Job     *Job         `json:"job"`
+	Uploads []uploadJSON `json:"uploads"`
 }
 
 // MarshalJSON writes {"job": ..., "uploads": [...]}: the job redacted as
-// Job's JSON is, and the uploads WITH their presigned URLs, so that another
-// process can upload the inputs (see Upload.MarshalJSON). Treat it as a
-// secret: do not log it.
+// Job's JSON is, and the uploads WITH their presigned URLs, query included,
+// so that another process can upload the inputs (the only JSON of the SDK
+// that keeps a credential; an Upload marshalled on its own is redacted).
+// Treat it as a secret: do not log it.
 func (cj CreatedJob) MarshalJSON() ([]byte, error) {
-	return json.Marshal(createdJSON(cj))
+	w := createdJSON{Job: cj.Job, Uploads: make([]uploadJSON, len(cj.Uploads))}
+	for i, u := range cj.Uploads {
+		w.Uploads[i] = uploadJSON(u)
+	}
+	return json.Marshal(w)
 }
 
 // LogValue logs the job and its uploads, URLs redacted.
@@ -366,7 +373,7 @@ func (l JobList) LogValue() slog.Value {
 func (e APIError) Format(f fmt.State, verb rune) {
 	formatError(f, verb, &e, func() string {
 		return fmt.Sprintf("&authenta.APIError{StatusCode:%d, Code:%q, Message:%q, RequestID:%q, RetryAfter:%d, Body:[%d bytes %s]}",
-			e.StatusCode, oneLine(e.Code, maxCodeLen), oneLine(e.Message, maxMessageLen), oneLine(e.RequestID, maxRequestIDLen), e.RetryAfter, len(e.Body), redacted)
+			e.StatusCode, scrubLine(e.Code, maxCodeLen), scrubLine(e.Message, maxMessageLen), scrubLine(e.RequestID, maxRequestIDLen), e.RetryAfter, len(e.Body), redacted)
 	})
 }
 

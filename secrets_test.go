@@ -294,7 +294,8 @@ func TestNoSecretsInLogsErrorsOrPrints(t *testing.T) {
 			if f.is != nil {
 				assert.ErrorIs(t, f.err, f.is)
 			}
-			for _, text := range secretTexts(f.err) {
+			texts := secretTexts(f.err)
+			for _, text := range append(texts, slogged(f.err)...) {
 				for _, s := range forbidden {
 					assert.NotContains(t, text, s)
 				}
@@ -319,12 +320,18 @@ func TestNoSecretsInLogsErrorsOrPrints(t *testing.T) {
 			"Artifact":     job.Artifacts[0],
 			"Detection":    d,
 			"*Detection":   *d,
+			"Result":       d.Result,
 		}
 		for name, v := range values {
+			// A []Upload too: slog's JSON handler marshals a slice with
+			// encoding/json, and an Upload's JSON is redacted.
+			texts := slogged(v)
 			for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
-				text := fmt.Sprintf(verb, v)
+				texts = append(texts, fmt.Sprintf(verb, v))
+			}
+			for _, text := range texts {
 				for _, s := range forbidden {
-					assert.NotContains(t, text, s, "%s printed with %s", name, verb)
+					assert.NotContains(t, text, s, "%s: %s", name, text)
 				}
 			}
 		}
@@ -339,6 +346,21 @@ func TestNoSecretsInLogsErrorsOrPrints(t *testing.T) {
 			assert.NotContains(t, out, s)
 		}
 	})
+}
+
+// slogged is v logged by slog's JSON and text handlers, as a value and,
+// for an error, under the conventional "err" key.
+func slogged(v any) []string {
+	var out []string
+	for _, h := range []func(*strings.Builder) slog.Handler{
+		func(b *strings.Builder) slog.Handler { return slog.NewJSONHandler(b, nil) },
+		func(b *strings.Builder) slog.Handler { return slog.NewTextHandler(b, nil) },
+	} {
+		var b strings.Builder
+		slog.New(h(&b)).Info("value", "v", v, "err", v)
+		out = append(out, b.String())
+	}
+	return out
 }
 
 func mustQuery(t *testing.T, raw string) url.Values {

@@ -336,7 +336,7 @@ func (b *batch) judge(ctx context.Context, it item) {
 		OnCreatedJob: func(cj *authenta.CreatedJob) {
 			created = cj.Job
 			r := b.base(it)
-			r.State, r.JobID, r.Uploads, r.At = stateCreated, cj.Job.ID, cj.Uploads, time.Now().UTC().Format(time.RFC3339Nano)
+			r.State, r.JobID, r.Uploads, r.At = stateCreated, cj.Job.ID, journalUploads(cj.Uploads), time.Now().UTC().Format(time.RFC3339Nano)
 			if jerr = b.jr.write(r, true); jerr != nil {
 				cancel(jerr) // not on record: stop here, and remove it below
 			}

@@ -54,6 +54,24 @@ func TestJobsCommands(t *testing.T) {
 		assert.Contains(t, tbl.stdout, done+" ")
 		assert.NotContains(t, tbl.stdout, "pending", "filtered by status")
 	})
+	t.Run("list a failure quoting a presigned URL", func(t *testing.T) {
+		t.Parallel()
+		cj, err := c.Jobs.Create(t.Context(), &authenta.JobRequest{TaskType: authenta.AIImageDetection, Inputs: []authenta.Input{{Slot: authenta.SlotOriginal, FileName: "y.jpg", ContentType: "image/jpeg", Size: 3}}})
+		require.NoError(t, err)
+		require.Contains(t, cj.Uploads[0].URL, "X-Amz-Signature=")
+		require.NoError(t, srv.SetJobStatus(cj.Job.ID, authenta.StatusFailed, "worker could not fetch "+cj.Uploads[0].URL+" with "+srv.APIKey()))
+		for _, args := range [][]string{{"jobs", "list", "-status", "failed"}, {"jobs", "list", "-status", "failed", "-json"}, {"jobs", "get", cj.Job.ID}} {
+			r := cli(t, env, args...)
+			require.Equal(t, exitOK, r.code, r.stderr)
+			if args[1] == "get" { // authentatest's list items carry no errorMessage
+				require.Contains(t, r.stdout, "worker could not fetch", "%v", args)
+			}
+			for _, out := range []string{r.stdout, r.stderr} {
+				assert.NotContains(t, out, "X-Amz-Signature", "%v: %s", args, out)
+				assert.NotContains(t, out, srv.APIKey(), "%v", args)
+			}
+		}
+	})
 	t.Run("get", func(t *testing.T) {
 		t.Parallel()
 		r := cli(t, env, "jobs", "get", "-json", done)

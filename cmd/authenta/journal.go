@@ -106,7 +106,7 @@ func entryOf(r record) entry {
 	if r.State == stateCreated {
 		for _, u := range r.Uploads {
 			if u.Slot == authenta.SlotOriginal {
-				e.upload = u
+				e.upload = authenta.Upload(u)
 			}
 		}
 	}

@@ -175,8 +175,8 @@ func TestJournalKeepsUploadsPrivately(t *testing.T) {
 	u := authenta.Upload{Slot: authenta.SlotOriginal, URL: "https://bucket.test/in/a.jpg?X-Amz-Signature=abc", ExpiresAt: time.Date(2026, 11, 30, 19, 0, 0, 0, time.UTC)}
 	ref := authenta.Upload{Slot: authenta.SlotReference, URL: "https://bucket.test/in/ref.png?X-Amz-Signature=def"}
 	at := "2026-11-30T18:00:00.5Z"
-	require.NoError(t, j.write(record{File: "a.jpg", Size: 1, State: stateCreated, JobID: "1", Uploads: []authenta.Upload{ref, u}, At: at}, true))
-	require.NoError(t, j.write(record{File: "b.jpg", Size: 1, State: stateCreated, JobID: "2", Uploads: []authenta.Upload{u}}, true))
+	require.NoError(t, j.write(record{File: "a.jpg", Size: 1, State: stateCreated, JobID: "1", Uploads: journalUploads([]authenta.Upload{ref, u}), At: at}, true))
+	require.NoError(t, j.write(record{File: "b.jpg", Size: 1, State: stateCreated, JobID: "2", Uploads: journalUploads([]authenta.Upload{u})}, true))
 	require.NoError(t, j.write(record{File: "b.jpg", Size: 1, State: stateJudged, JobID: "2", Verdict: authenta.VerdictReal}, true))
 	require.NoError(t, j.close())
 	fi, err := os.Stat(path)
@@ -205,7 +205,7 @@ func TestJournalKeepsUploadsPrivately(t *testing.T) {
 
 func TestPrinterNeverPrintsUploads(t *testing.T) {
 	t.Parallel()
-	r := record{File: "a.jpg", JobID: "1", State: stateCreated, Uploads: []authenta.Upload{{Slot: authenta.SlotOriginal, URL: "https://bucket.test/a?X-Amz-Signature=abc"}}}
+	r := record{File: "a.jpg", JobID: "1", State: stateCreated, Uploads: []journalUpload{{Slot: authenta.SlotOriginal, URL: "https://bucket.test/a?X-Amz-Signature=abc"}}}
 	for _, asJSON := range []bool{true, false} {
 		var out bytes.Buffer
 		require.NoError(t, newPrinter(&out, asJSON).print(r))

@@ -48,10 +48,28 @@ type record struct {
 	// upload URLs and their expiry, so that a rerun can finish an
 	// interrupted upload to the same job instead of making another. They
 	// are secrets until they expire: never printed (see printer.print).
-	Uploads []authenta.Upload `json:"uploads,omitempty"`
+	Uploads []journalUpload `json:"uploads,omitempty"`
 	// Result is the whole result (detect and jobs result, not the batch
 	// journal): the decoded fields and the raw document, URLs redacted.
 	Result *authenta.Result `json:"result,omitempty"`
+}
+
+// journalUpload is an upload as the journal keeps it: WITH its presigned
+// URL (an authenta.Upload marshals it redacted, which a rerun could not
+// use).
+type journalUpload struct {
+	Slot      string    `json:"slot"`
+	URL       string    `json:"url"`
+	ExpiresAt time.Time `json:"expiresAt,omitzero"`
+}
+
+// journalUploads converts a created job's uploads for the journal.
+func journalUploads(us []authenta.Upload) []journalUpload {
+	out := make([]journalUpload, len(us))
+	for i, u := range us {
+		out[i] = journalUpload(u)
+	}
+	return out
 }
 
 // judged fills a record from a completed detection.

@@ -93,8 +93,8 @@ func TestBatchResumesEveryKindOfUnfinishedJob(t *testing.T) {
 	cr.JobID = e.Job.ID
 	body.WriteString(journalLine(t, path("e-failed.jpg"), cr))
 	body.WriteString(journalLine(t, path("g-resume-after-error.jpg"), record{State: stateFailed, JobID: g.Job.ID, Next: nextResume, Error: "wait: 503"}))
-	body.WriteString(journalLine(t, path("h-cut-upload.jpg"), record{State: stateCreated, Task: "AC-1", JobID: h.Job.ID, Uploads: h.Uploads}))
-	body.WriteString(journalLine(t, path("i-url-expired.jpg"), record{State: stateCreated, Task: "AC-1", JobID: i.Job.ID, Uploads: []authenta.Upload{iu}}))
+	body.WriteString(journalLine(t, path("h-cut-upload.jpg"), record{State: stateCreated, Task: "AC-1", JobID: h.Job.ID, Uploads: journalUploads(h.Uploads)}))
+	body.WriteString(journalLine(t, path("i-url-expired.jpg"), record{State: stateCreated, Task: "AC-1", JobID: i.Job.ID, Uploads: journalUploads([]authenta.Upload{iu})}))
 	require.NoError(t, os.WriteFile(journal, []byte(body.String()), 0o644))
 	jobsBefore := len(srv.Jobs())
 
@@ -254,7 +254,7 @@ func TestBatchCutUploadThatFailsAgainIsReplaced(t *testing.T) {
 		Inputs: []authenta.Input{{Slot: authenta.SlotOriginal, FileName: "a.jpg", ContentType: "image/jpeg", Size: 10}}})
 	require.NoError(t, err)
 	journal := filepath.Join(t.TempDir(), "j.ndjson")
-	line := journalLine(t, path, record{State: stateCreated, Task: "AC-1", JobID: cj.Job.ID, Uploads: cj.Uploads})
+	line := journalLine(t, path, record{State: stateCreated, Task: "AC-1", JobID: cj.Job.ID, Uploads: journalUploads(cj.Uploads)})
 	require.NoError(t, os.WriteFile(journal, []byte(line), 0o600))
 
 	srv.Fail(authentatest.RouteUpload, http.StatusForbidden)

@@ -37,6 +37,7 @@ func TestTracingPropagatesAndHidesSecrets(t *testing.T) {
 	t.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
 	c := srv.Client(authenta.WithMiddleware(Tracing(tp, propagation.TraceContext{})))
 	srv.Fail(authentatest.RouteCreate, 503)
+	srv.Inject(authentatest.RouteUpload, authentatest.Fault{Conn: authentatest.Reset}) // a span with an error event
 	if _, err := c.DetectReader(t.Context(), authenta.AIImageDetection, "a.png", strings.NewReader("png"), 3, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -48,12 +49,27 @@ func TestTracingPropagatesAndHidesSecrets(t *testing.T) {
 			t.Errorf("%s %s: no traceparent", r.Method, r.Path)
 		}
 	}
+	leaks := func(v string) bool { return strings.Contains(v, srv.APIKey()) || strings.Contains(v, "X-Amz-") }
+	events := 0
 	for _, s := range spans.Ended() {
+		if leaks(s.Name()) || leaks(s.Status().Description) {
+			t.Errorf("span %q status %q", s.Name(), s.Status().Description)
+		}
 		for _, a := range s.Attributes() {
-			v := a.Value.Emit()
-			if strings.Contains(v, srv.APIKey()) || strings.Contains(v, "X-Amz-") {
+			if v := a.Value.Emit(); leaks(v) {
 				t.Errorf("span %s attribute %s = %q", s.Name(), a.Key, v)
 			}
 		}
+		for _, e := range s.Events() {
+			events++
+			for _, a := range e.Attributes {
+				if v := a.Value.Emit(); leaks(v) {
+					t.Errorf("span %s event %s attribute %s = %q", s.Name(), e.Name, a.Key, v)
+				}
+			}
+		}
+	}
+	if events == 0 {
+		t.Error("the reset upload recorded no error event: the events were not checked")
 	}
 }
