@@ -94,5 +94,5 @@ func TestConcurrentDetectsUnderFaults(t *testing.T) {
 	for _, r := range []authentatest.Route{authentatest.RouteUpload, authentatest.RouteFinalize, authentatest.RouteGet, authentatest.RouteDownload} {
 		assert.Zero(t, srv.PendingFaults(r), "every %s fault was met", r)
 	}
-	assert.Zero(t, handlesUnder(dir), "no handle on an input stays open")
+	assert.Zero(t, handlesUnder(t, dir), "no handle on an input stays open")
 }

@@ -78,7 +78,7 @@ func TestDetectSendsItsFileWithSendfileOnEveryAttempt(t *testing.T) {
 	if runtime.GOOS == "linux" {
 		real, err := filepath.EvalSymlinks(path)
 		require.NoError(t, err)
-		assert.Zero(t, handlesOn(real), "no handle on the file stays open")
+		assert.Zero(t, handlesOn(t, real), "no handle on the file stays open")
 	}
 }
 

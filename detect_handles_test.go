@@ -74,7 +74,7 @@ func TestDetectClosesItsHandlesOnFailure(t *testing.T) {
 				} else {
 					require.NoError(t, err)
 				}
-				assert.Zero(t, handlesUnder(dir), "no handle on the input stays open")
+				assert.Zero(t, handlesUnder(t, dir), "no handle on the input stays open")
 			})
 		}
 	}

@@ -50,6 +50,7 @@ func leakValues() map[string]any {
 			{ID: "a2", Kind: "heatmap", DownloadURL: leakURL("out/heat.png")},
 		},
 		InlineResult: json.RawMessage(`{"isDeepFake":true,"heatmap":"` + leakURL("h.png") + `"}`),
+		Raw:          json.RawMessage(`{"id":"42","artifacts":[{"downloadUrl":"` + leakURL("out/result.json") + `"}]}`),
 	}
 	yes := true
 	res := &authenta.Result{Raw: json.RawMessage(`{"isDeepFake":true,"url":"` + leakURL("r.json") + `","u2":"https:\/\/x.test\/p?X-Amz-Signature=` + leakSig + `"}`), IsDeepFake: &yes}

@@ -73,8 +73,8 @@ func (j Job) MarshalJSON() ([]byte, error) { return json.Marshal(j.view()) }
 // fields raw, presigned query strings included.
 func (j Job) Format(f fmt.State, _ rune) {
 	type fields Job // the same fields without the methods
+	// Raw, the whole document again, is left out by redacted.
 	r := j.redacted()
-	r.Raw = nil // the whole document again, as bytes: not worth printing
 	fmt.Fprintf(f, "%+v", fields(r))
 }
 

@@ -319,7 +319,7 @@ func redactJSON(raw json.RawMessage) json.RawMessage {
 // show of the SDK's values: presigned query strings replaced, server text
 // with URL queries redacted.
 
-// redacted returns a copy of the job safe to show.
+// redacted returns a copy of the job safe to show, without Raw.
 func (j *Job) redacted() Job {
 	r := *j
 	r.ErrorMessage, r.Message = redactURLs(j.ErrorMessage), redactURLs(j.Message)
@@ -330,7 +330,7 @@ func (j *Job) redacted() Job {
 		}
 	}
 	r.InlineResult = redactJSON(j.InlineResult)
-	r.Raw = redactJSON(j.Raw)
+	r.Raw = nil // no view of a job shows it (the whole document again): not redacted for nothing
 	return r
 }
 
